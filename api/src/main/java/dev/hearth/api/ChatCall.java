@@ -1,0 +1,131 @@
+package dev.hearth.api;
+
+import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+
+/**
+ * A fluent request started by {@link InferenceClient#chat()}: add messages and options, then finish with
+ * {@link #call()}, {@link #stream(Consumer)}, {@link #submit(Consumer)} or {@link #publisher()}. Options are validated
+ * when the call is made, and an invalid one is reported by name.
+ */
+public final class ChatCall {
+    private final InferenceClient client;
+    private final ChatRequest.Builder request = ChatRequest.builder();
+    private final GenerationOptions.Builder options;
+
+    ChatCall(InferenceClient client, GenerationOptions defaults) {
+        this.client = client;
+        this.options = defaults.toBuilder();
+    }
+
+    public ChatCall system(String content) {
+        request.system(content);
+        return this;
+    }
+
+    public ChatCall user(String content) {
+        request.user(content);
+        return this;
+    }
+
+    public ChatCall assistant(String content) {
+        request.assistant(content);
+        return this;
+    }
+
+    public ChatCall toolResult(String toolCallId, String content) {
+        request.toolResult(toolCallId, content);
+        return this;
+    }
+
+    public ChatCall message(Message message) {
+        request.message(message);
+        return this;
+    }
+
+    public ChatCall messages(List<Message> messages) {
+        request.messages(messages);
+        return this;
+    }
+
+    public ChatCall tools(Tool... tools) {
+        request.tools(List.of(tools));
+        return this;
+    }
+
+    public ChatCall model(String model) {
+        request.model(model);
+        return this;
+    }
+
+    public ChatCall maxTokens(int maxTokens) {
+        options.maxTokens(maxTokens);
+        return this;
+    }
+
+    public ChatCall temperature(double temperature) {
+        options.temperature(temperature);
+        return this;
+    }
+
+    public ChatCall topK(int topK) {
+        options.topK(topK);
+        return this;
+    }
+
+    public ChatCall topP(double topP) {
+        options.topP(topP);
+        return this;
+    }
+
+    public ChatCall minP(double minP) {
+        options.minP(minP);
+        return this;
+    }
+
+    public ChatCall repetitionPenalty(double penalty) {
+        options.repetitionPenalty(penalty);
+        return this;
+    }
+
+    public ChatCall seed(long seed) {
+        options.seed(seed);
+        return this;
+    }
+
+    public ChatCall stop(String... stopSequences) {
+        options.stopSequences(stopSequences);
+        return this;
+    }
+
+    /** Replaces every option with these. */
+    public ChatCall options(GenerationOptions replacement) {
+        options.maxTokens(replacement.maxTokens()).temperature(replacement.temperature()).topK(replacement.topK())
+                .topP(replacement.topP()).minP(replacement.minP()).repetitionPenalty(replacement.repetitionPenalty())
+                .repetitionWindow(replacement.repetitionWindow()).stopSequences(replacement.stopSequences());
+        replacement.seed().ifPresentOrElse(options::seed, options::randomSeed);
+        return this;
+    }
+
+    /** The request as built so far. */
+    public ChatRequest request() {
+        return request.options(options.build()).build();
+    }
+
+    public ChatResponse call() {
+        return client.call(request());
+    }
+
+    public ChatResponse stream(Consumer<TokenEvent> tokens) {
+        return client.stream(request(), tokens);
+    }
+
+    public Generation submit(Consumer<TokenEvent> tokens) {
+        return client.submit(request(), tokens);
+    }
+
+    public Flow.Publisher<ChatEvent> publisher() {
+        return client.publisher(request());
+    }
+}

@@ -1,0 +1,319 @@
+package dev.hearth.api;
+
+import dev.hearth.api.spi.InferenceRuntime;
+import dev.hearth.api.spi.RuntimeInfo;
+import dev.hearth.api.spi.RuntimeProvider;
+import dev.hearth.api.spi.RuntimeSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The one entry point: answers chat requests with the runtimes chosen in its builder.
+ *
+ * <pre>{@code
+ * try (InferenceClient client = InferenceClient.builder()
+ *         .runtime(Gguf.model(Path.of("model.gguf")).threads(2))
+ *         .build()) {
+ *     ChatResponse answer = client.chat().system("Be brief.").user("Hello!").maxTokens(64).call();
+ *     System.out.println(answer.text() + " " + answer.timings().decodeTokensPerSecond() + " tok/s");
+ * }
+ * }</pre>
+ *
+ * Every call has a blocking form ({@link #call}), a streaming form with a token consumer ({@link #stream}), a
+ * background form that can be cancelled ({@link #submit}) and a {@link Flow.Publisher} form ({@link #publisher}).
+ * A client is thread-safe; closing it cancels running generations and releases every runtime.
+ */
+public final class InferenceClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceClient.class);
+
+    private final List<InferenceRuntime> runtimes;
+    private final List<InferenceListener> listeners;
+    private final GenerationOptions defaultOptions;
+    private final ExecutorService executor;
+    private final boolean ownsExecutor;
+    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private InferenceClient(Builder builder, List<InferenceRuntime> runtimes) {
+        this.runtimes = List.copyOf(runtimes);
+        this.listeners = List.copyOf(builder.listeners);
+        this.defaultOptions = builder.defaultOptions;
+        this.ownsExecutor = builder.executor == null;
+        this.executor = ownsExecutor ? Executors.newThreadPerTaskExecutor(generationThreads()) : builder.executor;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a fluent request that uses this client's default options. */
+    public ChatCall chat() {
+        return new ChatCall(this, defaultOptions);
+    }
+
+    /** The runtimes this client serves from, in the order they were configured. */
+    public List<RuntimeInfo> runtimes() {
+        return runtimes.stream().map(InferenceRuntime::info).toList();
+    }
+
+    /** Answers and returns when the answer is complete. Interrupting the calling thread cancels the generation. */
+    public ChatResponse call(ChatRequest request) {
+        return stream(request, event -> { });
+    }
+
+    /**
+     * Answers, calling {@code tokens} on this thread as each token arrives, and returns the whole answer.
+     * Interrupting the calling thread cancels the generation; an exception thrown by {@code tokens} stops it and
+     * propagates.
+     */
+    public ChatResponse stream(ChatRequest request, Consumer<TokenEvent> tokens) {
+        Objects.requireNonNull(tokens, "tokens");
+        return generate(request, tokens, Cancellation.orInterruptOf(Thread.currentThread()));
+    }
+
+    /** Starts answering in the background; the returned handle cancels it and gives the answer. */
+    public Generation submit(ChatRequest request, Consumer<TokenEvent> tokens) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(tokens, "tokens");
+        Cancellation cancellation = Cancellation.explicitOnly();
+        CompletableFuture<ChatResponse> response = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                cancellation.cancel();
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
+        startInBackground(() -> {
+            try {
+                response.complete(generate(request, tokens, cancellation));
+            } catch (Throwable failure) {
+                response.completeExceptionally(failure);
+            }
+        });
+        return new Generation(cancellation, response);
+    }
+
+    /**
+     * A cold publisher of the answer: each subscriber starts its own generation on its first request, receives
+     * {@link TokenEvent}s, then one {@link CompletionEvent}, then {@code onComplete}. Backpressure pauses the model.
+     */
+    public Flow.Publisher<ChatEvent> publisher(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        return new ChatPublisher(this, request);
+    }
+
+    void startInBackground(Runnable task) {
+        ensureOpen();
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            throw new ConfigurationException("The client's executor rejected the generation (is it shut down?)", e);
+        }
+    }
+
+    ChatResponse generate(ChatRequest request, Consumer<TokenEvent> tokens, Cancellation cancellation) {
+        Objects.requireNonNull(request, "request");
+        ensureOpen();
+        Selection selection = select(request);
+        RuntimeInfo info = selection.runtime().info();
+        listeners.forEach(listener -> notify(() -> listener.requestStarted(request, info)));
+        running.add(cancellation);
+        ConsumerGuard guarded = new ConsumerGuard(tokens);
+        try {
+            ChatResponse response = selection.runtime().generate(request, guarded, cancellation);
+            ChatResponse routed = response.withRoute(new Route(info.name(), response.route().model(), selection.reason()));
+            LOG.debug("{} answered: {} prompt tokens ({} cached), {} completion tokens, finish {}", info.name(),
+                    routed.usage().promptTokens(), routed.usage().cachedPromptTokens(), routed.usage().completionTokens(),
+                    routed.finishReason());
+            listeners.forEach(listener -> notify(() -> listener.requestCompleted(request, routed)));
+            return routed;
+        } catch (RuntimeException failure) {
+            if (failure == guarded.failure) {
+                throw failure; // the caller's own consumer threw: hand its exception back untouched
+            }
+            HearthException typed = failure instanceof HearthException hearth ? hearth
+                    : new RuntimeFailureException("Runtime " + info.name() + " failed unexpectedly: " + failure, failure);
+            listeners.forEach(listener -> notify(() -> listener.requestFailed(request, typed)));
+            throw typed;
+        } finally {
+            running.remove(cancellation);
+        }
+    }
+
+    /** Remembers an exception thrown by the caller's consumer, so it is not mistaken for a runtime fault. */
+    private static final class ConsumerGuard implements Consumer<TokenEvent> {
+        private final Consumer<TokenEvent> delegate;
+        private RuntimeException failure;
+
+        ConsumerGuard(Consumer<TokenEvent> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void accept(TokenEvent event) {
+            try {
+                delegate.accept(event);
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+        }
+    }
+
+    private record Selection(InferenceRuntime runtime, String reason) {
+    }
+
+    private Selection select(ChatRequest request) {
+        if (request.model().isPresent()) {
+            String model = request.model().get();
+            for (InferenceRuntime runtime : runtimes) {
+                if (runtime.info().models().contains(model)) {
+                    return new Selection(runtime, "serves the requested model " + model);
+                }
+            }
+            throw new InvalidRequestException("No configured runtime serves model '" + model + "'; available: "
+                    + runtimes.stream().flatMap(r -> r.info().models().stream()).toList());
+        }
+        return new Selection(runtimes.getFirst(), runtimes.size() == 1 ? "the only configured runtime" : "the first configured runtime");
+    }
+
+    private static void notify(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.warn("An InferenceListener threw; ignoring it", e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ConfigurationException("This InferenceClient is closed; build a new one.");
+        }
+    }
+
+    /** Cancels running generations, waits briefly for them to stop, and closes every runtime. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        running.forEach(Cancellation::cancel);
+        if (ownsExecutor) {
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("Generations still running 30 s after close(); closing runtimes anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (InferenceRuntime runtime : runtimes) {
+            try {
+                runtime.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing runtime {} failed", runtime.info().name(), e);
+            }
+        }
+    }
+
+    private static ThreadFactory generationThreads() {
+        AtomicInteger counter = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "hearth-generation-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * Configures a client. At least one runtime is required; runtimes are opened in {@link #build()}, and if one
+     * fails to open, the ones already opened are closed again.
+     */
+    public static final class Builder {
+        private final List<Object> runtimes = new ArrayList<>();
+        private final List<InferenceListener> listeners = new ArrayList<>();
+        private GenerationOptions defaultOptions = GenerationOptions.defaults();
+        private ExecutorService executor;
+
+        private Builder() {
+        }
+
+        /** Adds a runtime to open with the {@link RuntimeProvider} that {@code spec} names (found via ServiceLoader). */
+        public Builder runtime(RuntimeSpec spec) {
+            runtimes.add(Objects.requireNonNull(spec, "spec"));
+            return this;
+        }
+
+        /** Adds a runtime that is already open; the client takes ownership and closes it. */
+        public Builder runtime(InferenceRuntime runtime) {
+            runtimes.add(Objects.requireNonNull(runtime, "runtime"));
+            return this;
+        }
+
+        public Builder listener(InferenceListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The options {@link InferenceClient#chat()} starts from. */
+        public Builder defaultOptions(GenerationOptions options) {
+            this.defaultOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Runs background generations on this executor (the caller keeps ownership) instead of the client's own threads. */
+        public Builder executor(ExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        public InferenceClient build() {
+            if (runtimes.isEmpty()) {
+                throw new ConfigurationException(
+                        "No runtime configured: add one with .runtime(...), for example .runtime(Gguf.model(Path.of(\"model.gguf\")))");
+            }
+            List<InferenceRuntime> opened = new ArrayList<>();
+            try {
+                for (Object runtime : runtimes) {
+                    opened.add(runtime instanceof RuntimeSpec spec ? open(spec) : (InferenceRuntime) runtime);
+                }
+            } catch (RuntimeException e) {
+                opened.forEach(InferenceRuntime::close);
+                throw e;
+            }
+            return new InferenceClient(this, opened);
+        }
+
+        private static InferenceRuntime open(RuntimeSpec spec) {
+            List<RuntimeProvider> providers = ServiceLoader.load(RuntimeProvider.class).stream()
+                    .map(ServiceLoader.Provider::get).toList();
+            return providers.stream()
+                    .filter(provider -> provider.name().equals(spec.provider()))
+                    .findFirst()
+                    .orElseThrow(() -> new ConfigurationException("No runtime provider named '" + spec.provider()
+                            + "' is on the classpath (found: " + providers.stream().map(RuntimeProvider::name)
+                            .collect(Collectors.joining(", ", "[", "]"))
+                            + "); add the module that provides it, e.g. dev.hearth:hearth-runtime-local for 'gguf'."))
+                    .open(spec);
+        }
+    }
+}

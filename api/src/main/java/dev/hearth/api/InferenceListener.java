@@ -1,0 +1,19 @@
+package dev.hearth.api;
+
+import dev.hearth.api.spi.RuntimeInfo;
+
+/**
+ * Observes every request a client serves, for metrics and tracing, without subclassing the client. Callbacks run on
+ * the generating thread and must be quick; an exception thrown by a listener is logged and ignored.
+ */
+public interface InferenceListener {
+
+    default void requestStarted(ChatRequest request, RuntimeInfo runtime) {
+    }
+
+    default void requestCompleted(ChatRequest request, ChatResponse response) {
+    }
+
+    default void requestFailed(ChatRequest request, HearthException error) {
+    }
+}

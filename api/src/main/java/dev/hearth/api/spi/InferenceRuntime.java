@@ -1,0 +1,30 @@
+package dev.hearth.api.spi;
+
+import dev.hearth.api.ChatRequest;
+import dev.hearth.api.ChatResponse;
+import dev.hearth.api.TokenEvent;
+
+import java.util.function.Consumer;
+
+/**
+ * A place that answers chat requests: the local engine, a peer, a cloud provider. The client calls
+ * {@link #generate} from one thread per request; a runtime may serve several requests at once or queue them, and
+ * documents which.
+ */
+public interface InferenceRuntime extends AutoCloseable {
+
+    RuntimeInfo info();
+
+    /**
+     * Answers a request, calling {@code tokens} for each token as it is produced (on the calling thread), and returns
+     * the whole answer. When {@code cancellation} fires the runtime stops as soon as it can and returns what it has
+     * with {@link dev.hearth.api.FinishReason#CANCELLED}.
+     *
+     * @throws dev.hearth.api.HearthException (a subclass) for any failure
+     */
+    ChatResponse generate(ChatRequest request, Consumer<TokenEvent> tokens, CancellationSignal cancellation);
+
+    /** Releases the runtime's resources (memory mappings, threads, connections). */
+    @Override
+    void close();
+}
