@@ -1,0 +1,136 @@
+package dev.hearth.examples;
+
+import dev.hearth.api.ChatResponse;
+import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.HearthException;
+import dev.hearth.api.InferenceClient;
+import dev.hearth.local.Gguf;
+import dev.hearth.local.GgufModelSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The {@code hearth} command line. */
+@Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0-SNAPSHOT",
+        description = "Runs language models privately, on this machine.",
+        subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, HearthCommand.Pull.class})
+public final class HearthCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new HearthCommand());
+        commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
+            if (failure instanceof HearthException hearth) {
+                line.getErr().println("error: " + hearth.getMessage());
+                return 2;
+            }
+            throw failure;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Options shared by every command that runs a model. */
+    static final class ModelOptions {
+        @Option(names = "--model", paramLabel = "FILE", description = "GGUF model file (default: stories260K, fetched once if not beside the project)")
+        Path model;
+
+        @Option(names = "--threads", description = "worker threads (default: available processors)")
+        Integer threads;
+
+        @Option(names = "--context", description = "context length in tokens (default: the model's)")
+        Integer context;
+
+        @Option(names = "--max-tokens", description = "most tokens per answer (default: ${DEFAULT-VALUE})", defaultValue = "48")
+        int maxTokens;
+
+        @Option(names = "--temperature", description = "0 is greedy (default: ${DEFAULT-VALUE})", defaultValue = "0.7")
+        double temperature;
+
+        @Option(names = "--seed", description = "sampling seed (default: ${DEFAULT-VALUE})", defaultValue = "7")
+        long seed;
+
+        InferenceClient openClient() {
+            GgufModelSpec gguf = Gguf.model(model != null ? model : DefaultModel.resolve());
+            if (threads != null) {
+                gguf.threads(threads);
+            }
+            if (context != null) {
+                gguf.contextLength(context);
+            }
+            return InferenceClient.builder().runtime(gguf).build();
+        }
+
+        GenerationOptions generationOptions() {
+            return GenerationOptions.builder().maxTokens(maxTokens).temperature(temperature).seed(seed).build();
+        }
+    }
+
+    @Command(name = "agent", mixinStandardHelpOptions = true,
+            description = "Runs the example agent harness: a short multi-turn session with per-turn timings.")
+    static final class Agent implements Callable<Integer> {
+        @Mixin
+        ModelOptions modelOptions;
+
+        @Option(names = "--turn", paramLabel = "TEXT", description = "a user turn (repeat for several; default: a three-turn story)")
+        List<String> turns = List.of(
+                "Once upon a time, there was a little dog named Max.",
+                "One day, Max went to the park with his friend Lily.",
+                "At the end of the day,");
+
+        @Override
+        public Integer call() {
+            try (InferenceClient client = modelOptions.openClient()) {
+                new AgentHarness(client, modelOptions.generationOptions(), System.out).run(turns);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Answers one prompt, streaming the text.")
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        ModelOptions modelOptions;
+
+        @CommandLine.Parameters(paramLabel = "PROMPT", description = "the prompt")
+        String prompt;
+
+        @Override
+        public Integer call() {
+            try (InferenceClient client = modelOptions.openClient()) {
+                ChatResponse answer = client.chat().user(prompt).options(modelOptions.generationOptions())
+                        .stream(event -> {
+                            System.out.print(event.text());
+                            System.out.flush();
+                        });
+                System.out.println();
+                System.err.println(AgentHarness.describe(answer).trim());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "pull", mixinStandardHelpOptions = true, description = "Fetches the default model into the cache and prints its path.")
+    static final class Pull implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.out.println(DefaultModel.resolve());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.hearth.local.internal.threads;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed set of threads that split a range of rows between them: the caller takes the first share and workers the
+ * rest, so a pool of N threads starts N-1 of its own. Nothing is allocated per call, which matters because decode
+ * runs several matrix-vector products per layer per token. One caller at a time (calls are serialised).
+ */
+public final class WorkerPool implements AutoCloseable {
+
+    /** Work over the half-open row range [start, end). */
+    @FunctionalInterface
+    public interface RangeTask {
+        void run(int start, int end);
+    }
+
+    private final int threads;
+    private final Thread[] workers;
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile RangeTask task;
+    private volatile int rows;
+    /** Bumped for every call; workers run once per new value. */
+    private volatile long round;
+    private volatile Thread caller;
+    private volatile boolean closed;
+    private volatile Throwable workerFailure;
+
+    public WorkerPool(int threads, String name) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+        this.threads = threads;
+        this.workers = new Thread[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            int share = i + 1;
+            workers[i] = Thread.ofPlatform().daemon().name(name + "-" + share).unstarted(() -> workLoop(share));
+            workers[i].start();
+        }
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Runs {@code task} over [0, rowCount) split into contiguous shares, and returns when every share is done. */
+    public synchronized void forRange(int rowCount, RangeTask task) {
+        if (closed) {
+            throw new IllegalStateException("worker pool is closed");
+        }
+        if (threads == 1 || rowCount < threads * 4) {
+            task.run(0, rowCount);
+            return;
+        }
+        this.task = task;
+        this.rows = rowCount;
+        this.caller = Thread.currentThread();
+        this.workerFailure = null;
+        pending.set(workers.length);
+        round++;
+        for (Thread worker : workers) {
+            LockSupport.unpark(worker);
+        }
+        runShare(0, task, rowCount);
+        while (pending.get() > 0) {
+            LockSupport.park(this);
+        }
+        this.task = null;
+        Throwable failure = workerFailure;
+        if (failure != null) {
+            throw new IllegalStateException("a worker thread failed: " + failure, failure);
+        }
+    }
+
+    private void runShare(int share, RangeTask work, int rowCount) {
+        int start = (int) ((long) rowCount * share / threads);
+        int end = (int) ((long) rowCount * (share + 1) / threads);
+        if (start < end) {
+            work.run(start, end);
+        }
+    }
+
+    private void workLoop(int share) {
+        long seen = 0;
+        while (!closed) {
+            long current = round;
+            if (current == seen) {
+                LockSupport.park(this);
+                continue;
+            }
+            seen = current;
+            try {
+                runShare(share, task, rows);
+            } catch (Throwable failure) {
+                workerFailure = failure;
+            } finally {
+                if (pending.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread worker : workers) {
+            LockSupport.unpark(worker);
+        }
+    }
+}
