@@ -1,0 +1,100 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** IEEE half-precision weights, converted to float lanes in registers (see {@link HalfWidthKernels}). */
+final class F16WeightMatrix implements WeightMatrix {
+    private final MemorySegment data;
+    private final int rows;
+    private final int cols;
+    private final long rowBytes;
+
+    F16WeightMatrix(MemorySegment data, int rows, int cols) {
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = (long) cols * Short.BYTES;
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.F16;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public float dot(int row, float[] x, int xOffset) {
+        MatrixArguments.checkDot(this, row, x, xOffset);
+        return rowDot(row * rowBytes, x, xOffset);
+    }
+
+    @Override
+    public void matVec(float[] x, float[] out, int rowStart, int rowEnd) {
+        MatrixArguments.checkMatVec(this, x, out, rowStart, rowEnd);
+        for (int row = rowStart; row < rowEnd; row++) {
+            out[row] = rowDot(row * rowBytes, x, 0);
+        }
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int offset) {
+        MatrixArguments.checkDequantizeRow(this, row, out, offset);
+        long rowOffset = row * rowBytes;
+        int vectorBound = FLOAT.loopBound(cols);
+        int col = 0;
+        for (; col < vectorBound; col += FLOAT_LANES) {
+            HalfWidthKernels.loadHalfs(data, rowOffset + (long) col * Short.BYTES).intoArray(out, offset + col);
+        }
+        for (; col < cols; col++) {
+            out[offset + col] = Float.float16ToFloat(data.get(LittleEndian.SHORT, rowOffset + (long) col * Short.BYTES));
+        }
+    }
+
+    private float rowDot(long rowOffset, float[] x, int xOffset) {
+        // Four independent accumulators keep several conversions and FMAs in flight at once.
+        FloatVector sum0 = FloatVector.zero(FLOAT);
+        FloatVector sum1 = FloatVector.zero(FLOAT);
+        FloatVector sum2 = FloatVector.zero(FLOAT);
+        FloatVector sum3 = FloatVector.zero(FLOAT);
+        int unrolledStride = 4 * FLOAT_LANES;
+        int unrolledBound = cols - cols % unrolledStride;
+        int col = 0;
+        for (; col < unrolledBound; col += unrolledStride) {
+            long byteOffset = rowOffset + (long) col * Short.BYTES;
+            sum0 = HalfWidthKernels.loadHalfs(data, byteOffset)
+                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + col), sum0);
+            sum1 = HalfWidthKernels.loadHalfs(data, byteOffset + (long) FLOAT_LANES * Short.BYTES)
+                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + col + FLOAT_LANES), sum1);
+            sum2 = HalfWidthKernels.loadHalfs(data, byteOffset + 2L * FLOAT_LANES * Short.BYTES)
+                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + col + 2 * FLOAT_LANES), sum2);
+            sum3 = HalfWidthKernels.loadHalfs(data, byteOffset + 3L * FLOAT_LANES * Short.BYTES)
+                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + col + 3 * FLOAT_LANES), sum3);
+        }
+        int vectorBound = FLOAT.loopBound(cols);
+        for (; col < vectorBound; col += FLOAT_LANES) {
+            sum0 = HalfWidthKernels.loadHalfs(data, rowOffset + (long) col * Short.BYTES)
+                    .fma(FloatVector.fromArray(FLOAT, x, xOffset + col), sum0);
+        }
+        float sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        // Scalar tail only when cols is not a multiple of the lane count.
+        for (; col < cols; col++) {
+            sum += Float.float16ToFloat(data.get(LittleEndian.SHORT, rowOffset + (long) col * Short.BYTES)) * x[xOffset + col];
+        }
+        return sum;
+    }
+}

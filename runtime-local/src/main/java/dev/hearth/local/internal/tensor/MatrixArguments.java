@@ -1,0 +1,36 @@
+package dev.hearth.local.internal.tensor;
+
+import java.util.Objects;
+
+/** Argument checks shared by the {@link WeightMatrix} implementations, kept out of the public interface. */
+final class MatrixArguments {
+    /** The tensor types {@link WeightMatrix#of} accepts, in the order its error message lists them. */
+    static final String SUPPORTED_TYPES = "F32, F16, BF16, Q8_0, Q4_0";
+
+    private MatrixArguments() {}
+
+    /** Once per {@code dot}: a bad row or a short {@code x} must fail loudly, never read a neighbouring row. */
+    static void checkDot(WeightMatrix matrix, int row, float[] x, int xOffset) {
+        Objects.checkIndex(row, matrix.rows());
+        Objects.checkFromIndexSize(xOffset, matrix.cols(), x.length);
+    }
+
+    /** Once per {@code matVec}, so its cost is irrelevant next to the rows it covers. */
+    static void checkMatVec(WeightMatrix matrix, float[] x, float[] out, int rowStart, int rowEnd) {
+        Objects.checkFromToIndex(rowStart, rowEnd, matrix.rows());
+        if (x.length < matrix.cols()) {
+            throw new IllegalArgumentException(
+                    "x has " + x.length + " entries but the matrix has " + matrix.cols() + " cols");
+        }
+        if (out.length < rowEnd) {
+            throw new IllegalArgumentException(
+                    "out has " + out.length + " entries but rows up to " + rowEnd + " were requested");
+        }
+    }
+
+    /** Once per {@code dequantizeRow}. */
+    static void checkDequantizeRow(WeightMatrix matrix, int row, float[] out, int offset) {
+        Objects.checkIndex(row, matrix.rows());
+        Objects.checkFromIndexSize(offset, matrix.cols(), out.length);
+    }
+}

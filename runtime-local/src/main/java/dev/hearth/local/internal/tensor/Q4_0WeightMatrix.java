@@ -1,0 +1,149 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_16;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q4_0 weights: blocks of 32 values in 18 bytes, an fp16 scale {@code d} followed by 16 bytes of packed nibbles.
+ * Byte j holds value j in its low nibble and value j+16 in its high nibble, both stored with a bias of 8:
+ * value j = d·((qs[j] &amp; 0x0F) − 8), value j+16 = d·((qs[j] &gt;&gt; 4) − 8).
+ *
+ * <p>Because the low nibbles are the first half of the block and the high nibbles the second, one 128-bit load of the
+ * 16 packed bytes splits into two byte vectors (mask, and unsigned shift) that line up with x[0..16) and x[16..32)
+ * without any shuffling. The −8 bias is removed on the bytes, before widening, and d is applied once per block.
+ */
+final class Q4_0WeightMatrix implements WeightMatrix {
+    private static final int BLOCK_VALUES = 32;
+    private static final int HALF_BLOCK_VALUES = BLOCK_VALUES / 2;
+    private static final int BLOCK_BYTES = 18;
+    private static final int SCALE_BYTES = Short.BYTES;
+    private static final byte NIBBLE_BIAS = 8;
+    /** How many float vectors each half-block of 16 nibbles widens into (one with 512-bit floats). */
+    private static final int PARTS_PER_HALF_BLOCK = HALF_BLOCK_VALUES / FLOAT_LANES;
+
+    private final MemorySegment data;
+    private final int rows;
+    private final int cols;
+    private final int blocksPerRow;
+    private final long rowBytes;
+
+    Q4_0WeightMatrix(MemorySegment data, int rows, int cols) {
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.blocksPerRow = cols / BLOCK_VALUES;
+        this.rowBytes = (long) blocksPerRow * BLOCK_BYTES;
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public float dot(int row, float[] x, int xOffset) {
+        MatrixArguments.checkDot(this, row, x, xOffset);
+        return rowDot(row * rowBytes, x, xOffset);
+    }
+
+    @Override
+    public void matVec(float[] x, float[] out, int rowStart, int rowEnd) {
+        MatrixArguments.checkMatVec(this, x, out, rowStart, rowEnd);
+        for (int row = rowStart; row < rowEnd; row++) {
+            out[row] = rowDot(row * rowBytes, x, 0);
+        }
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int offset) {
+        MatrixArguments.checkDequantizeRow(this, row, out, offset);
+        long rowOffset = row * rowBytes;
+        for (int block = 0; block < blocksPerRow; block++) {
+            long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
+            FloatVector scale = FloatVector.broadcast(FLOAT, blockScale(blockOffset));
+            ByteVector packed = loadPackedNibbles(blockOffset);
+            ByteVector firstHalf = lowNibbles(packed);
+            ByteVector secondHalf = highNibbles(packed);
+            int blockStart = offset + block * BLOCK_VALUES;
+            for (int part = 0; part < PARTS_PER_HALF_BLOCK; part++) {
+                int partStart = blockStart + part * FLOAT_LANES;
+                widen(firstHalf, part).mul(scale).intoArray(out, partStart);
+                widen(secondHalf, part).mul(scale).intoArray(out, partStart + HALF_BLOCK_VALUES);
+            }
+        }
+    }
+
+    private float rowDot(long rowOffset, float[] x, int xOffset) {
+        // Two accumulators, one per block of each pair, so consecutive blocks do not wait on each other's FMA.
+        FloatVector evenBlocksSum = FloatVector.zero(FLOAT);
+        FloatVector oddBlocksSum = FloatVector.zero(FLOAT);
+        int block = 0;
+        for (; block + 1 < blocksPerRow; block += 2) {
+            long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
+            int xIndex = xOffset + block * BLOCK_VALUES;
+            evenBlocksSum = accumulateBlock(blockOffset, x, xIndex, evenBlocksSum);
+            oddBlocksSum = accumulateBlock(blockOffset + BLOCK_BYTES, x, xIndex + BLOCK_VALUES, oddBlocksSum);
+        }
+        if (block < blocksPerRow) {
+            evenBlocksSum = accumulateBlock(
+                    rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * BLOCK_VALUES, evenBlocksSum);
+        }
+        return evenBlocksSum.add(oddBlocksSum).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code sum + d · Σ_j value_j·x[xIndex+j]}, lane-wise, for the block at {@code blockOffset}. */
+    private FloatVector accumulateBlock(long blockOffset, float[] x, int xIndex, FloatVector sum) {
+        ByteVector packed = loadPackedNibbles(blockOffset);
+        ByteVector firstHalf = lowNibbles(packed);
+        ByteVector secondHalf = highNibbles(packed);
+        FloatVector blockSum = widen(firstHalf, 0).mul(FloatVector.fromArray(FLOAT, x, xIndex));
+        blockSum = widen(secondHalf, 0).fma(FloatVector.fromArray(FLOAT, x, xIndex + HALF_BLOCK_VALUES), blockSum);
+        for (int part = 1; part < PARTS_PER_HALF_BLOCK; part++) {
+            int xPart = xIndex + part * FLOAT_LANES;
+            blockSum = widen(firstHalf, part).fma(FloatVector.fromArray(FLOAT, x, xPart), blockSum);
+            blockSum = widen(secondHalf, part)
+                    .fma(FloatVector.fromArray(FLOAT, x, xPart + HALF_BLOCK_VALUES), blockSum);
+        }
+        return blockSum.fma(FloatVector.broadcast(FLOAT, blockScale(blockOffset)), sum);
+    }
+
+    private float blockScale(long blockOffset) {
+        return Float.float16ToFloat(data.get(LittleEndian.SHORT, blockOffset));
+    }
+
+    private ByteVector loadPackedNibbles(long blockOffset) {
+        return ByteVector.fromMemorySegment(BYTES_16, data, blockOffset + SCALE_BYTES, LittleEndian.ORDER);
+    }
+
+    /** Values 0..15 of the block, bias removed: −8..7. */
+    private static ByteVector lowNibbles(ByteVector packed) {
+        return packed.and((byte) 0x0F).sub(NIBBLE_BIAS);
+    }
+
+    /** Values 16..31 of the block, bias removed. LSHR on bytes is unsigned, so no mask is needed. */
+    private static ByteVector highNibbles(ByteVector packed) {
+        return packed.lanewise(VectorOperators.LSHR, 4).sub(NIBBLE_BIAS);
+    }
+
+    /** Nibble values {@code part·FLOAT_LANES ..} of a half-block, converted to float lanes. */
+    private static FloatVector widen(ByteVector nibbles, int part) {
+        return (FloatVector) nibbles.convertShape(VectorOperators.B2F, FLOAT, part);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_32;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q8_0 weights: blocks of 32 values in 34 bytes, an fp16 scale {@code d} followed by 32 signed bytes {@code q};
+ * value = d·q.
+ *
+ * <p>Per block the kernel loads the 32 quants in one 256-bit byte load, widens them to float lanes
+ * ({@link #PARTS_PER_BLOCK} conversions, two with 512-bit floats), multiplies with x, and scales the block's partial
+ * sums once by d — one multiply per block instead of one per value.
+ */
+final class Q8_0WeightMatrix implements WeightMatrix {
+    private static final int BLOCK_VALUES = 32;
+    private static final int BLOCK_BYTES = 34;
+    private static final int SCALE_BYTES = Short.BYTES;
+    /** How many float vectors one block of 32 quants widens into. */
+    private static final int PARTS_PER_BLOCK = BLOCK_VALUES / FLOAT_LANES;
+
+    private final MemorySegment data;
+    private final int rows;
+    private final int cols;
+    private final int blocksPerRow;
+    private final long rowBytes;
+
+    Q8_0WeightMatrix(MemorySegment data, int rows, int cols) {
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.blocksPerRow = cols / BLOCK_VALUES;
+        this.rowBytes = (long) blocksPerRow * BLOCK_BYTES;
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public float dot(int row, float[] x, int xOffset) {
+        MatrixArguments.checkDot(this, row, x, xOffset);
+        return rowDot(row * rowBytes, x, xOffset);
+    }
+
+    @Override
+    public void matVec(float[] x, float[] out, int rowStart, int rowEnd) {
+        MatrixArguments.checkMatVec(this, x, out, rowStart, rowEnd);
+        for (int row = rowStart; row < rowEnd; row++) {
+            out[row] = rowDot(row * rowBytes, x, 0);
+        }
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int offset) {
+        MatrixArguments.checkDequantizeRow(this, row, out, offset);
+        long rowOffset = row * rowBytes;
+        for (int block = 0; block < blocksPerRow; block++) {
+            long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
+            FloatVector scale = FloatVector.broadcast(FLOAT, blockScale(blockOffset));
+            ByteVector quants = loadQuants(blockOffset);
+            int blockStart = offset + block * BLOCK_VALUES;
+            for (int part = 0; part < PARTS_PER_BLOCK; part++) {
+                widen(quants, part).mul(scale).intoArray(out, blockStart + part * FLOAT_LANES);
+            }
+        }
+    }
+
+    private float rowDot(long rowOffset, float[] x, int xOffset) {
+        // Two accumulators, one per block of each pair, so consecutive blocks do not wait on each other's FMA.
+        FloatVector evenBlocksSum = FloatVector.zero(FLOAT);
+        FloatVector oddBlocksSum = FloatVector.zero(FLOAT);
+        int block = 0;
+        for (; block + 1 < blocksPerRow; block += 2) {
+            long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
+            int xIndex = xOffset + block * BLOCK_VALUES;
+            evenBlocksSum = accumulateBlock(blockOffset, x, xIndex, evenBlocksSum);
+            oddBlocksSum = accumulateBlock(blockOffset + BLOCK_BYTES, x, xIndex + BLOCK_VALUES, oddBlocksSum);
+        }
+        if (block < blocksPerRow) {
+            evenBlocksSum = accumulateBlock(
+                    rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * BLOCK_VALUES, evenBlocksSum);
+        }
+        return evenBlocksSum.add(oddBlocksSum).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code sum + d · Σ_j q[j]·x[xIndex+j]}, lane-wise, for the block at {@code blockOffset}. */
+    private FloatVector accumulateBlock(long blockOffset, float[] x, int xIndex, FloatVector sum) {
+        ByteVector quants = loadQuants(blockOffset);
+        FloatVector blockSum = widen(quants, 0).mul(FloatVector.fromArray(FLOAT, x, xIndex));
+        for (int part = 1; part < PARTS_PER_BLOCK; part++) {
+            blockSum = widen(quants, part).fma(FloatVector.fromArray(FLOAT, x, xIndex + part * FLOAT_LANES), blockSum);
+        }
+        return blockSum.fma(FloatVector.broadcast(FLOAT, blockScale(blockOffset)), sum);
+    }
+
+    private float blockScale(long blockOffset) {
+        return Float.float16ToFloat(data.get(LittleEndian.SHORT, blockOffset));
+    }
+
+    private ByteVector loadQuants(long blockOffset) {
+        return ByteVector.fromMemorySegment(BYTES_32, data, blockOffset + SCALE_BYTES, LittleEndian.ORDER);
+    }
+
+    /** Quants {@code part·FLOAT_LANES ..} of the block, sign-extended and converted to float lanes. */
+    private static FloatVector widen(ByteVector quants, int part) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
+    }
+}
