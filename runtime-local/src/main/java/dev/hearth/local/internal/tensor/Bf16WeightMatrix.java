@@ -90,7 +90,7 @@ final class Bf16WeightMatrix implements WeightMatrix {
             sum0 = HalfWidthKernels.loadBfloat16s(data, rowOffset + (long) col * Short.BYTES)
                     .fma(FloatVector.fromArray(FLOAT, x, xOffset + col), sum0);
         }
-        float sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1).add(sum2.add(sum3)));
         // Scalar tail only when cols is not a multiple of the lane count.
         for (; col < cols; col++) {
             sum += HalfWidthKernels.bfloat16ToFloat(data.get(LittleEndian.SHORT, rowOffset + (long) col * Short.BYTES)) * x[xOffset + col];

@@ -90,7 +90,7 @@ final class F16WeightMatrix implements WeightMatrix {
             sum0 = HalfWidthKernels.loadHalfs(data, rowOffset + (long) col * Short.BYTES)
                     .fma(FloatVector.fromArray(FLOAT, x, xOffset + col), sum0);
         }
-        float sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1).add(sum2.add(sum3)));
         // Scalar tail only when cols is not a multiple of the lane count.
         for (; col < cols; col++) {
             sum += Float.float16ToFloat(data.get(LittleEndian.SHORT, rowOffset + (long) col * Short.BYTES)) * x[xOffset + col];

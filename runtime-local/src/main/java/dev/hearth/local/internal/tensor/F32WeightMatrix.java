@@ -81,7 +81,7 @@ final class F32WeightMatrix implements WeightMatrix {
         for (; col < vectorBound; col += FLOAT_LANES) {
             sum0 = weights(rowOffset, col).fma(FloatVector.fromArray(FLOAT, x, xOffset + col), sum0);
         }
-        float sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1).add(sum2.add(sum3)));
         // Scalar tail only when cols is not a multiple of the lane count (rare for real models).
         for (; col < cols; col++) {
             sum += data.get(LittleEndian.FLOAT, rowOffset + (long) col * BYTES_PER_VALUE) * x[xOffset + col];

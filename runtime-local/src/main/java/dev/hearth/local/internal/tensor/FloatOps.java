@@ -33,7 +33,7 @@ public final class FloatOps {
         for (; i < vectorBound; i += FLOAT_LANES) {
             sum0 = FloatVector.fromArray(FLOAT, a, aOff + i).fma(FloatVector.fromArray(FLOAT, b, bOff + i), sum0);
         }
-        float sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
+        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1));
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
@@ -88,7 +88,7 @@ public final class FloatOps {
             FloatVector lanes = FloatVector.fromArray(FLOAT, x, off + i);
             sum0 = lanes.fma(lanes, sum0);
         }
-        float sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
+        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1));
         for (; i < n; i++) {
             sum += x[off + i] * x[off + i];
         }

@@ -34,6 +34,19 @@ final class KernelSpecies {
 
     private KernelSpecies() {}
 
+    /**
+     * Sums the lanes left to right. {@code reduceLanes(ADD)} leaves the order unspecified, and the interpreter and
+     * C2 do use different orders, so the same row could give logits differing in the last bit before and after
+     * compilation; a fixed order keeps a seeded generation reproducible within and across runs.
+     */
+    static float sumLanesInOrder(FloatVector vector) {
+        float sum = 0;
+        for (int lane = 0; lane < FLOAT_LANES; lane++) {
+            sum += vector.lane(lane);
+        }
+        return sum;
+    }
+
     private static VectorSpecies<Float> chooseFloatSpecies() {
         int preferredBits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         int clampedBits = Math.max(128, Math.min(512, preferredBits));

@@ -105,7 +105,7 @@ final class Q4_0WeightMatrix implements WeightMatrix {
             evenBlocksSum = accumulateBlock(
                     rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * BLOCK_VALUES, evenBlocksSum);
         }
-        return evenBlocksSum.add(oddBlocksSum).reduceLanes(VectorOperators.ADD);
+        return KernelSpecies.sumLanesInOrder(evenBlocksSum.add(oddBlocksSum));
     }
 
     /** {@code sum + d · Σ_j value_j·x[xIndex+j]}, lane-wise, for the block at {@code blockOffset}. */
