@@ -1,0 +1,22 @@
+package dev.hearth.local.internal.tokenizer;
+
+/**
+ * The per-token kind stored in {@code tokenizer.ggml.token_type} (the numbering of llama.cpp's
+ * {@code llama_token_type}, which the GGUF converters write).
+ */
+enum TokenType {
+    UNDEFINED,
+    NORMAL,
+    UNKNOWN,
+    CONTROL,
+    USER_DEFINED,
+    UNUSED,
+    BYTE;
+
+    private static final TokenType[] BY_CODE = values();
+
+    /** Codes outside the known range count as UNDEFINED, as in llama.cpp, rather than failing the load. */
+    static TokenType fromCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : UNDEFINED;
+    }
+}
