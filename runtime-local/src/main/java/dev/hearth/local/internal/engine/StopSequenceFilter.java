@@ -51,9 +51,10 @@ final class StopSequenceFilter {
 
     private int longestStopPrefixAtEnd() {
         int longest = 0;
+        String held = pending.toString();
         for (String stop : stops) {
             for (int length = Math.min(stop.length() - 1, pending.length()); length > longest; length--) {
-                if (pending.regionMatches(pending.length() - length, stop, 0, length)) {
+                if (held.regionMatches(held.length() - length, stop, 0, length)) {
                     longest = length;
                     break;
                 }
