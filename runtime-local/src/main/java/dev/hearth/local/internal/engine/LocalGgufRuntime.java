@@ -61,8 +61,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         this.tokenizer = tokenizer;
         this.contextLength = contextLength;
         this.pool = new WorkerPool(threads, "hearth-gguf");
-        String modelName = file.metadata().optionalString("general.name").filter(n -> !n.isBlank())
-                .orElse(stripExtension(file.path().getFileName().toString()));
+        // the file name identifies a model better than general.name, which converters often leave as "llama"
+        String modelName = stripExtension(file.path().getFileName().toString());
         this.info = new RuntimeInfo("local-gguf", Locality.IN_PROCESS, List.of(modelName), contextLength);
         this.cache = model.newKvCache(contextLength);
         this.state = model.newState(contextLength);
