@@ -117,7 +117,8 @@ public final class ModelFetcher {
             partial = null;
             return target;
         } catch (IOException e) {
-            throw new ModelLoadException("Fetching " + model.url() + " failed: " + e.getMessage()
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new ModelLoadException("Fetching " + model.url() + " failed (" + reason + ")
                     + "; check the network or place " + model.fileName() + " in " + cacheDirectory + " yourself.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
