@@ -41,6 +41,11 @@ final class ChatPublisher implements Flow.Publisher<ChatEvent> {
 
         @Override
         public void request(long n) {
+            if (n <= 0 && isGenerating()) {
+                // Stop the model before waking its thread: woken first, it would drop tokens it is not allowed to
+                // send and keep generating until the cancellation arrived.
+                cancellation.cancel();
+            }
             boolean start = false;
             boolean failNow = false;
             lock.lock();
@@ -64,15 +69,36 @@ final class ChatPublisher implements Flow.Publisher<ChatEvent> {
             }
             if (failNow) {
                 subscriber.onError(invalidRequest);
-            } else if (invalidRequest != null) {
-                cancellation.cancel();
             } else if (start) {
-                client.startInBackground(this::run);
+                try {
+                    client.startInBackground(this::run);
+                } catch (RuntimeException e) {
+                    // Rule 3.16: request returns normally; a closed client or a rejecting executor is signalled
+                    lock.lock();
+                    try {
+                        terminated = true;
+                    } finally {
+                        lock.unlock();
+                    }
+                    subscriber.onError(e);
+                }
+            }
+        }
+
+        private boolean isGenerating() {
+            lock.lock();
+            try {
+                return started && !terminated;
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public void cancel() {
+            if (isGenerating()) {
+                cancellation.cancel(); // before waking the generating thread, so the model stops at its next token
+            }
             lock.lock();
             try {
                 terminated = true;
@@ -80,7 +106,6 @@ final class ChatPublisher implements Flow.Publisher<ChatEvent> {
             } finally {
                 lock.unlock();
             }
-            cancellation.cancel();
         }
 
         private void run() {
@@ -101,14 +126,17 @@ final class ChatPublisher implements Flow.Publisher<ChatEvent> {
         }
 
         private void finish(ChatResponse response, Throwable failure) {
-            Throwable error = invalidRequest != null ? invalidRequest : failure;
-            if (error == null && !awaitDemand()) {
-                return;
-            }
+            boolean demanded = failure == null && awaitDemand();
+            Throwable error;
             lock.lock();
             try {
                 if (terminated && invalidRequest == null) {
-                    return;
+                    return; // cancelled, or a failure already signalled
+                }
+                // read under the lock: a request(0) may have arrived while this thread waited for demand
+                error = invalidRequest != null ? invalidRequest : failure;
+                if (error == null && !demanded) {
+                    return; // interrupted while waiting for demand: the generation was cancelled
                 }
                 terminated = true;
             } finally {

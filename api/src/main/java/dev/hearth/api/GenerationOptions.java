@@ -60,11 +60,14 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
             throw new InvalidRequestException("stopSequences must not be null");
         }
         if (stopSequences.size() > MAX_STOP_SEQUENCES) {
-            throw new InvalidRequestException("at most " + MAX_STOP_SEQUENCES + " stop sequences are allowed, got " + stopSequences.size());
+            throw new InvalidRequestException("stopSequences allows at most " + MAX_STOP_SEQUENCES + " entries, got "
+                    + stopSequences.size());
         }
-        for (String stop : stopSequences) {
+        for (int i = 0; i < stopSequences.size(); i++) {
+            String stop = stopSequences.get(i);
             if (stop == null || stop.isEmpty()) {
-                throw new InvalidRequestException("stop sequences must be non-empty strings, got " + stopSequences);
+                throw new InvalidRequestException("stopSequences entries must be non-empty strings, entry " + i + " was "
+                        + (stop == null ? "null" : "\"\""));
             }
         }
         stopSequences = List.copyOf(stopSequences);

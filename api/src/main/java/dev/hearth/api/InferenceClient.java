@@ -96,8 +96,10 @@ public final class InferenceClient implements AutoCloseable {
         CompletableFuture<ChatResponse> response = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
+                // Cancel the future first: signalled first, the runtime could stop and complete it before this does
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
                 cancellation.cancel();
-                return super.cancel(mayInterruptIfRunning);
+                return cancelled;
             }
         };
         startInBackground(() -> {
@@ -297,7 +299,20 @@ public final class InferenceClient implements AutoCloseable {
                     opened.add(runtime instanceof RuntimeSpec spec ? open(spec) : (InferenceRuntime) runtime);
                 }
             } catch (RuntimeException e) {
-                opened.forEach(InferenceRuntime::close);
+                // Close what was opened, and every runtime handed over, even those after the one that failed:
+                // the builder took ownership of them and no client will close them.
+                for (Object runtime : runtimes) {
+                    if (runtime instanceof InferenceRuntime handedOver && !opened.contains(handedOver)) {
+                        opened.add(handedOver);
+                    }
+                }
+                for (InferenceRuntime runtime : opened) {
+                    try {
+                        runtime.close();
+                    } catch (RuntimeException closeFailure) {
+                        e.addSuppressed(closeFailure);
+                    }
+                }
                 throw e;
             }
             return new InferenceClient(this, opened);
