@@ -148,7 +148,10 @@ public final class InferenceClient implements AutoCloseable {
             return routed;
         } catch (RuntimeException failure) {
             if (failure == guarded.failure) {
-                throw failure; // the caller's own consumer threw: hand its exception back untouched
+                // the caller's own consumer threw: listeners still see the request end, the caller gets its exception back
+                RuntimeFailureException ended = new RuntimeFailureException("the caller's token consumer threw " + failure, failure);
+                listeners.forEach(listener -> notify(() -> listener.requestFailed(request, ended)));
+                throw failure;
             }
             HearthException typed = failure instanceof HearthException hearth ? hearth
                     : new RuntimeFailureException("Runtime " + info.name() + " failed unexpectedly: " + failure, failure);

@@ -118,7 +118,7 @@ public final class ModelFetcher {
             return target;
         } catch (IOException e) {
             String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw new ModelLoadException("Fetching " + model.url() + " failed (" + reason + ")
+            throw new ModelLoadException("Fetching " + model.url() + " failed (" + reason + ")"
                     + "; check the network or place " + model.fileName() + " in " + cacheDirectory + " yourself.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
