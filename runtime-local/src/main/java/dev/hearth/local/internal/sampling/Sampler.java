@@ -3,19 +3,26 @@ package dev.hearth.local.internal.sampling;
 import dev.hearth.api.GenerationOptions;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
- * Picks the next token from logits, in llama.cpp's default order: repetition penalty, top-k, top-p, min-p,
- * temperature, then a draw from the remaining distribution. Temperature 0 is greedy (argmax after the penalty).
- * The same seed and the same logits give the same tokens. One sampler per generation; not thread-safe.
+ * Picks the next token from logits, with llama.cpp's default chain: repetition penalty, top-k, top-p, min-p,
+ * temperature, then a draw from what remains. Temperature 0 is greedy (argmax after the penalty). The same seed and
+ * the same logits give the same tokens. One sampler per generation; not thread-safe.
+ *
+ * <p>Only the candidates that can survive are sorted: min-p's threshold depends on the largest logit alone, so tokens
+ * below it are dropped before sorting, while top-p still measures probability mass over the whole top-k set, exactly as
+ * when the filters run one after another. With a 128k vocabulary that keeps a sampling step well under a millisecond.
  */
 public final class Sampler {
     private final GenerationOptions options;
     private final SplittableRandom random;
-    /** Candidate indices sorted by logit, reused between tokens. */
-    private Integer[] order = new Integer[0];
-    private float[] probabilities = new float[0];
+    private final BitSet penalised = new BitSet();
+    /** Candidates packed as (sortable logit bits, token id) so a primitive sort orders them; reused between tokens. */
+    private long[] packed = new long[0];
+    /** Scratch copy of the logits for the top-k selection. */
+    private float[] selection = new float[0];
 
     public Sampler(GenerationOptions options, long seed) {
         this.options = options;
@@ -32,78 +39,135 @@ public final class Sampler {
             return argmax(logits);
         }
         int vocabulary = logits.length;
-        if (order.length != vocabulary) {
-            order = new Integer[vocabulary];
-            probabilities = new float[vocabulary];
+        if (packed.length < vocabulary) {
+            packed = new long[vocabulary];
         }
-        for (int i = 0; i < vocabulary; i++) {
-            order[i] = i;
+        float max = logits[argmax(logits)];
+
+        // top-k: the k largest logits (all of them when top-k is off)
+        int topK = options.topK() > 0 ? Math.min(options.topK(), vocabulary) : vocabulary;
+        float topKFloor = topK == vocabulary ? Float.NEGATIVE_INFINITY : kthLargest(logits, topK);
+
+        // ties at the floor are admitted in token-id order, only as many as top-k leaves room for
+        int tiesAllowed = topK;
+        if (topK < vocabulary) {
+            for (float logit : logits) {
+                if (logit > topKFloor) {
+                    tiesAllowed--;
+                }
+            }
         }
-        // Sorting the whole vocabulary is O(V log V); fine for today's vocabularies, revisit with the performance work.
-        Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-        int kept = options.topK() > 0 ? Math.min(options.topK(), vocabulary) : vocabulary;
 
-        kept = truncateTopP(logits, kept);
-        kept = truncateMinP(logits, kept);
+        // one pass: the top-k set's probability mass at temperature 1 (what top-p measures against), and the
+        // candidates that min-p lets through (only tokens at least minP times as likely as the best can survive)
+        double minPFloor = options.minP() > 0 ? max + Math.log(options.minP()) : Double.NEGATIVE_INFINITY;
+        double total = 0;
+        int candidates = 0;
+        int tiesAdmitted = 0;
+        for (int token = 0; token < vocabulary; token++) {
+            float logit = logits[token];
+            if (logit < topKFloor || (logit == topKFloor && topK < vocabulary && tiesAdmitted++ >= tiesAllowed)) {
+                continue;
+            }
+            total += Math.exp(logit - max);
+            if (logit >= minPFloor) {
+                packed[candidates++] = pack(logit, token);
+            }
+        }
+        Arrays.sort(packed, 0, candidates); // ascending packed value = descending logit, then ascending token id
 
+        // top-p: the shortest prefix whose mass reaches topP of the top-k mass
+        int kept = candidates;
+        if (options.topP() < 1) {
+            double target = options.topP() * total;
+            double cumulative = 0;
+            for (int i = 0; i < candidates; i++) {
+                cumulative += Math.exp(logit(packed[i]) - max);
+                if (cumulative >= target) {
+                    kept = i + 1;
+                    break;
+                }
+            }
+        }
+
+        // temperature and the draw
         double temperature = options.temperature();
-        float max = logits[order[0]];
         double sum = 0;
         for (int i = 0; i < kept; i++) {
-            double p = Math.exp((logits[order[i]] - max) / temperature);
-            probabilities[i] = (float) p;
-            sum += p;
+            sum += Math.exp((logit(packed[i]) - max) / temperature);
         }
         double draw = random.nextDouble() * sum;
         double cumulative = 0;
         for (int i = 0; i < kept; i++) {
-            cumulative += probabilities[i];
+            cumulative += Math.exp((logit(packed[i]) - max) / temperature);
             if (draw < cumulative) {
-                return order[i];
+                return token(packed[i]);
             }
         }
-        return order[kept - 1];
+        return token(packed[kept - 1]);
     }
 
-    /** Keeps the smallest prefix whose softmax probability mass (at temperature 1) reaches top-p. */
-    private int truncateTopP(float[] logits, int kept) {
-        if (options.topP() >= 1) {
-            return kept;
+    /**
+     * Packs so that ascending order of the long is descending order of the logit, then ascending token id. Flipping
+     * the low 31 bits of a negative float's bits makes signed int order equal float order; inverting that key makes it
+     * descending.
+     */
+    private static long pack(float logit, int token) {
+        int bits = Float.floatToRawIntBits(logit);
+        int ordered = bits ^ ((bits >> 31) & Integer.MAX_VALUE);
+        return (long) ~ordered << 32 | token;
+    }
+
+    private static float logit(long packed) {
+        int ordered = ~(int) (packed >> 32);
+        return Float.intBitsToFloat(ordered ^ ((ordered >> 31) & Integer.MAX_VALUE));
+    }
+
+    private static int token(long packed) {
+        return (int) packed;
+    }
+
+    /** The k-th largest value, by a partial selection (quickselect) over a scratch copy. */
+    private float kthLargest(float[] logits, int k) {
+        if (selection.length < logits.length) {
+            selection = new float[logits.length];
         }
-        double total = softmaxMass(logits, kept);
-        double target = options.topP() * total;
-        double cumulative = 0;
-        float max = logits[order[0]];
-        for (int i = 0; i < kept; i++) {
-            cumulative += Math.exp(logits[order[i]] - max);
-            if (cumulative >= target) {
-                return i + 1;
+        float[] values = selection;
+        System.arraycopy(logits, 0, values, 0, logits.length);
+        int left = 0;
+        int right = logits.length - 1;
+        int target = k - 1; // index in descending order
+        while (true) {
+            if (left == right) {
+                return values[left];
+            }
+            // the pivot is chosen without the random source, so top-k never shifts the seeded draws
+            float pivot = values[(left + right) >>> 1];
+            int i = left;
+            int j = right;
+            while (i <= j) {
+                while (values[i] > pivot) {
+                    i++;
+                }
+                while (values[j] < pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float swap = values[i];
+                    values[i] = values[j];
+                    values[j] = swap;
+                    i++;
+                    j--;
+                }
+            }
+            if (target <= j) {
+                right = j;
+            } else if (target >= i) {
+                left = i;
+            } else {
+                return values[target];
             }
         }
-        return kept;
-    }
-
-    /** Drops tokens whose probability is below min-p times the most likely token's: logit < max + ln(min-p). */
-    private int truncateMinP(float[] logits, int kept) {
-        if (options.minP() <= 0) {
-            return kept;
-        }
-        double threshold = logits[order[0]] + Math.log(options.minP());
-        for (int i = 1; i < kept; i++) {
-            if (logits[order[i]] < threshold) {
-                return i;
-            }
-        }
-        return kept;
-    }
-
-    private double softmaxMass(float[] logits, int kept) {
-        float max = logits[order[0]];
-        double sum = 0;
-        for (int i = 0; i < kept; i++) {
-            sum += Math.exp(logits[order[i]] - max);
-        }
-        return sum;
     }
 
     private void applyRepetitionPenalty(float[] logits, int[] recent, int start, int end) {
@@ -113,13 +177,13 @@ public final class Sampler {
         }
         int from = Math.max(start, end - options.repetitionWindow());
         // each distinct token is penalised once, however often it occurs (as llama.cpp does)
-        java.util.BitSet seen = new java.util.BitSet(logits.length);
+        penalised.clear();
         for (int i = from; i < end; i++) {
             int token = recent[i];
-            if (token < 0 || token >= logits.length || seen.get(token)) {
+            if (token < 0 || token >= logits.length || penalised.get(token)) {
                 continue;
             }
-            seen.set(token);
+            penalised.set(token);
             logits[token] = logits[token] > 0 ? (float) (logits[token] / penalty) : (float) (logits[token] * penalty);
         }
     }
