@@ -162,6 +162,18 @@ class MiniLmEmbeddingTest {
                 .isInstanceOf(InvalidRequestException.class);
     }
 
+    @Test
+    void anInterruptedCallerGetsATypedFailureAndTheClientStaysUsable() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> oneByOne.embed(SENTENCES))
+                    .isInstanceOf(dev.hearth.api.RuntimeFailureException.class).hasMessageContaining("cancelled");
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(oneByOne.embed(SENTENCES).embeddings()).hasSize(SENTENCES.size());
+    }
+
     /** Straight from ONNX Runtime: the texts as one batch padded to the longest, mean-pooled over the mask, normalised. */
     private List<float[]> reference(List<String> texts) throws OrtException {
         List<long[]> rows = texts.stream().map(text -> referenceTokenizer.encode(text).getIds()).toList();
