@@ -51,6 +51,12 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxDecoderRuntime.class);
     /** Prompt tokens decoded as context for the first answer token (leading spaces depend on them). */
     private static final int DECODE_CONTEXT_TOKENS = 5;
+    /**
+     * Prompt tokens per model run. The model returns logits for every position it is given: one pass over a long
+     * prompt with a large vocabulary would allocate gigabytes (2048 tokens x 128K vocabulary x 4 bytes = 1 GiB), so
+     * the prompt goes through in chunks of this many, each extending the KV cache.
+     */
+    static final int DEFAULT_PREFILL_CHUNK = 256;
 
     private final OrtSession.SessionOptions options;
     private final OrtSession session;
@@ -58,23 +64,34 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
     private final Optional<HfTokenizer> tokenizer;
     private final Set<Integer> endTokens;
     private final int contextLength;
+    private final int prefillChunk;
     private final RuntimeInfo info;
     /** Generations hold the read lock; close() takes the write lock, so the session is never closed under one. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
     private OnnxDecoderRuntime(OrtSession.SessionOptions options, OrtSession session, DecoderSignature signature,
-                               Optional<HfTokenizer> tokenizer, Set<Integer> endTokens, int contextLength, String modelName) {
+                               Optional<HfTokenizer> tokenizer, Set<Integer> endTokens, int contextLength, int prefillChunk,
+                               String modelName) {
         this.options = options;
         this.session = session;
         this.signature = signature;
         this.tokenizer = tokenizer;
         this.endTokens = endTokens;
         this.contextLength = contextLength;
+        this.prefillChunk = prefillChunk;
         this.info = new RuntimeInfo("local-onnx", Locality.IN_PROCESS, List.of(modelName), contextLength);
     }
 
     public static OnnxDecoderRuntime open(OnnxModelSpec spec) {
+        return open(spec, DEFAULT_PREFILL_CHUNK);
+    }
+
+    /** Opens a model whose prompts run {@code prefillChunk} tokens per model run (tests use small chunks). */
+    static OnnxDecoderRuntime open(OnnxModelSpec spec, int prefillChunk) {
+        if (prefillChunk < 1) {
+            throw new IllegalArgumentException("prefillChunk must be positive, was " + prefillChunk);
+        }
         Path modelFile = modelFile(spec.path());
         Path directory = modelFile.toAbsolutePath().getParent();
         String modelName = directory.getFileName() == null ? modelFile.getFileName().toString() : directory.getFileName().toString();
@@ -103,7 +120,7 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
             LOG.info("Opened ONNX decoder {}: {} layers, {} KV cache ({}), vocabulary {}, context {}, {} threads", modelName,
                     signature.layerCount(), signature.slots().getFirst().type(), signature.convention(),
                     signature.vocabularySize(), context, spec.threads());
-            return new OnnxDecoderRuntime(options, session, signature, tokenizer, config.endTokens(), context, modelName);
+            return new OnnxDecoderRuntime(options, session, signature, tokenizer, config.endTokens(), context, prefillChunk, modelName);
         } catch (OrtException e) {
             closeAll(session, options, tokenizer);
             throw new ModelLoadException("ONNX Runtime cannot load " + modelFile + ": " + e.getMessage(), e);
@@ -230,7 +247,13 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
         int historyLength = promptIds.length;
 
         long prefillStart = System.nanoTime();
-        float[] logits = state.step(promptIds);
+        float[] logits = null;
+        for (int from = 0; from < promptIds.length; from += prefillChunk) {
+            if (from > 0 && cancellation.isCancelled()) {
+                return response("", FinishReason.CANCELLED, promptIds.length, 0, started, prefillStart, System.nanoTime(), 0, 0, 0);
+            }
+            logits = state.step(Arrays.copyOfRange(promptIds, from, Math.min(promptIds.length, from + prefillChunk)));
+        }
         long prefillEnd = System.nanoTime();
 
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());

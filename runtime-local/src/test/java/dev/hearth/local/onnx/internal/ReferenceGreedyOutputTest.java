@@ -1,14 +1,14 @@
-package dev.hearth.local.onnx;
+package dev.hearth.local.onnx.internal;
 
 import dev.hearth.api.ChatResponse;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.TokenEvent;
 import dev.hearth.api.spi.CancellationSignal;
-import dev.hearth.local.onnx.internal.OnnxDecoderRuntime;
+import dev.hearth.local.onnx.Onnx;
 import dev.hearth.local.testing.SharedModels;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The two tiny ONNX decoders reproduce the greedy continuations onnxruntime-genai's own tests expect
  * ({@code expected-greedy.txt}): the prompt runs in one pass, then one token per step through the KV cache, in the
- * legacy combined fp32 convention (GPT-2) and the Optimum fp16 one (Llama).
+ * legacy combined fp32 convention (GPT-2) and the Optimum fp16 one (Llama); also when the prompt goes through in
+ * chunks that each extend the cache.
  */
 class ReferenceGreedyOutputTest {
     private static final CancellationSignal NEVER = new CancellationSignal() {
@@ -39,13 +40,17 @@ class ReferenceGreedyOutputTest {
     private record Case(int[] prompt, int[] expected) {
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"onnx/tiny-random-gpt2-fp32", "onnx/tiny-random-LlamaForCausalLM-fp16"})
-    void greedyContinuationMatchesTheReferenceForBothPrompts(String model) throws IOException {
+    @ParameterizedTest(name = "{0}, prompt chunks of {1}")
+    @CsvSource({
+            "onnx/tiny-random-gpt2-fp32, 256",
+            "onnx/tiny-random-gpt2-fp32, 3",
+            "onnx/tiny-random-LlamaForCausalLM-fp16, 256",
+            "onnx/tiny-random-LlamaForCausalLM-fp16, 3"})
+    void greedyContinuationMatchesTheReferenceForBothPrompts(String model, int prefillChunk) throws IOException {
         Path directory = SharedModels.directory(model);
         List<Case> cases = read(directory.resolve("expected-greedy.txt"));
         assertThat(cases).hasSize(2);
-        try (OnnxDecoderRuntime runtime = OnnxDecoderRuntime.open(Onnx.model(directory).threads(1))) {
+        try (OnnxDecoderRuntime runtime = OnnxDecoderRuntime.open(Onnx.model(directory).threads(1), prefillChunk)) {
             assertThat(runtime.kvConvention()).isEqualTo(model.contains("gpt2") ? "LEGACY_COMBINED" : "OPTIMUM_SPLIT");
             for (Case reference : cases) {
                 int answerLength = reference.expected().length - reference.prompt().length;
