@@ -6,6 +6,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.hearth.api.UnsupportedModelException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +58,7 @@ record DecoderSignature(KvConvention convention, String inputIds, OnnxJavaType i
             long vocabulary = logitsShape.length == 3 ? logitsShape[2] : -1;
             if (vocabulary <= 0) {
                 throw unsupported("logits must have shape [batch, sequence, vocabulary] with a fixed vocabulary, was "
-                        + java.util.Arrays.toString(logitsShape));
+                        + Arrays.toString(logitsShape));
             }
 
             Map<Integer, Map<String, String>> optimum = new TreeMap<>();
@@ -147,7 +148,7 @@ record DecoderSignature(KvConvention convention, String inputIds, OnnxJavaType i
             }
             if (dynamic.size() != 2) {
                 throw unsupported(pastName + " must have exactly two dynamic axes (batch and sequence), has shape "
-                        + java.util.Arrays.toString(shape));
+                        + Arrays.toString(shape));
             }
             if (batchAxis < 0 || sequenceAxis < 0 || batchAxis == sequenceAxis) {
                 // unnamed axes: the batch comes first, as in every known export

@@ -216,6 +216,10 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
 
     private ChatResponse run(int[] promptIds, GenerationOptions options, Consumer<TokenEvent> tokens,
                              CancellationSignal cancellation, long started) {
+        if (promptIds.length == 0) {
+            throw new InvalidRequestException("The prompt is empty after tokenization and the tokenizer adds no start token;"
+                    + " send some text.");
+        }
         if (promptIds.length > contextLength) {
             throw new ContextOverflowException(promptIds.length, contextLength);
         }

@@ -32,6 +32,7 @@ import dev.hearth.local.onnx.OnnxEmbeddingSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -45,6 +46,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -110,7 +112,7 @@ public final class OnnxEmbeddingRuntime implements EmbeddingRuntime {
                 maxTokens = spec.maxTokens() > 0 ? spec.maxTokens() : declaredTruncation(tokenizerBytes);
                 // ORT reads the model from memory: no file to extract, nothing left behind in temp directories
                 session = OrtSupport.environment().createSession(resource(MINILM_MODEL_RESOURCE), options);
-                tokenizer = HfTokenizer.forEncoder(new java.io.ByteArrayInputStream(tokenizerBytes),
+                tokenizer = HfTokenizer.forEncoder(new ByteArrayInputStream(tokenizerBytes),
                         "class path resource " + MINILM_TOKENIZER_RESOURCE, maxTokens);
             }
             EncoderSignature signature = discover(modelName, session.getInputInfo(), session.getOutputInfo());
@@ -263,7 +265,7 @@ public final class OnnxEmbeddingRuntime implements EmbeddingRuntime {
             if (signature.takesTokenTypes()) {
                 inputs.put("token_type_ids", OrtSupport.integers(signature.idsType(), new long[rows * width], rows, width));
             }
-            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(signature.output()))) {
+            try (OrtSession.Result result = session.run(inputs, Set.of(signature.output()))) {
                 OnnxValue states = result.get(0);
                 FloatBuffer values = ((OnnxTensor) states).getFloatBuffer();
                 return pool(values, mask, rows, width, signature.dimensions());
