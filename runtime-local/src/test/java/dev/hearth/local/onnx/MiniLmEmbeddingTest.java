@@ -16,7 +16,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import dev.hearth.api.spi.RuntimeSpec;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -160,6 +165,22 @@ class MiniLmEmbeddingTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("nope").hasMessageContaining("all-minilm-l6-v2");
         assertThatThrownBy(() -> EmbeddingRequest.of(List.of()))
                 .isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
+    void theSameModelOpenedFromFilesGivesTheSameVectors(@TempDir Path directory) throws IOException {
+        Path model = Files.write(directory.resolve("minilm.onnx"), resource("all-minilm-l6-v2-q.onnx"));
+        Path tokenizer = Files.write(directory.resolve("tokenizer.json"), resource("all-minilm-l6-v2-q-tokenizer.json"));
+        try (InferenceClient fromFiles = InferenceClient.builder()
+                .runtime(RuntimeSpec.of("onnx", Map.of("task", "embed", "model", model.toString(),
+                        "tokenizer", tokenizer.toString(), "batchSize", "1", "threads", "1")))
+                .build()) {
+            EmbeddingResponse response = fromFiles.embed(SENTENCES);
+
+            assertThat(response.route().model()).isEqualTo("minilm");
+            assertThat(response.embeddings()).isEqualTo(oneByOne.embed(SENTENCES).embeddings().stream()
+                    .map(embedding -> new Embedding(embedding.index(), embedding.vector())).toList());
+        }
     }
 
     @Test

@@ -124,6 +124,18 @@ class OnnxBadInputTest {
     }
 
     @Test
+    void closingTheClientClosesTheRuntimeItWasGiven() {
+        OnnxDecoderRuntime runtime = OnnxDecoderRuntime.open(Onnx.model(SharedModels.tinyLlamaOnnxFp16()).threads(1));
+        InferenceClient client = InferenceClient.builder().runtime(runtime).build();
+        client.call(ChatRequest.builder().user("Hi").options(GenerationOptions.builder().maxTokens(2).build()).build());
+        client.close();
+
+        GenerationOptions options = GenerationOptions.builder().temperature(0).maxTokens(2).build();
+        assertThatThrownBy(() -> runtime.generateFromTokens(new int[] {1, 52}, options, event -> { }, NEVER))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void aClosedRuntimeRefusesNewGenerations() {
         OnnxDecoderRuntime runtime = OnnxDecoderRuntime.open(Onnx.model(SharedModels.tinyGpt2Onnx()).threads(1));
         runtime.close();
