@@ -1,5 +1,6 @@
 package dev.hearth.api;
 
+import dev.hearth.api.spi.EmbeddingRuntime;
 import dev.hearth.api.spi.InferenceRuntime;
 import dev.hearth.api.spi.RuntimeInfo;
 import dev.hearth.api.spi.RuntimeProvider;
@@ -38,6 +39,7 @@ import java.util.stream.Collectors;
  *
  * Every call has a blocking form ({@link #call}), a streaming form with a token consumer ({@link #stream}), a
  * background form that can be cancelled ({@link #submit}) and a {@link Flow.Publisher} form ({@link #publisher}).
+ * Runtimes that compute embeddings also answer {@link #embed(EmbeddingRequest)}.
  * A client is thread-safe; closing it cancels running generations and releases every runtime.
  */
 public final class InferenceClient implements AutoCloseable {
@@ -121,6 +123,43 @@ public final class InferenceClient implements AutoCloseable {
         return new ChatPublisher(this, request);
     }
 
+    /**
+     * Turns texts into vectors with the first configured runtime that computes embeddings (or the one serving
+     * {@link EmbeddingRequest#model()}), one vector per input in input order. Interrupting the calling thread cancels
+     * the request. Listeners are not called: they observe chat requests.
+     *
+     * @throws InvalidRequestException when no configured runtime computes embeddings (or serves the requested model)
+     */
+    public EmbeddingResponse embed(EmbeddingRequest request) {
+        Objects.requireNonNull(request, "request");
+        ensureOpen();
+        EmbeddingRuntime runtime = selectEmbedding(request);
+        RuntimeInfo info = runtime.info();
+        Cancellation cancellation = Cancellation.orInterruptOf(Thread.currentThread());
+        running.add(cancellation);
+        try {
+            EmbeddingResponse response = runtime.embed(request, cancellation);
+            if (response.embeddings().size() != request.inputs().size()) {
+                throw new RuntimeFailureException("Runtime " + info.name() + " returned " + response.embeddings().size()
+                        + " embeddings for " + request.inputs().size() + " inputs", null);
+            }
+            String reason = request.model().isPresent() ? "serves the requested model " + request.model().get()
+                    : "the first runtime that computes embeddings";
+            return response.withRoute(new Route(info.name(), response.route().model(), reason));
+        } catch (HearthException failure) {
+            throw failure;
+        } catch (RuntimeException failure) {
+            throw new RuntimeFailureException("Runtime " + info.name() + " failed unexpectedly: " + failure, failure);
+        } finally {
+            running.remove(cancellation);
+        }
+    }
+
+    /** Embeds {@code inputs} with the default embedding runtime; see {@link #embed(EmbeddingRequest)}. */
+    public EmbeddingResponse embed(List<String> inputs) {
+        return embed(EmbeddingRequest.of(inputs));
+    }
+
     void startInBackground(Runnable task) {
         ensureOpen();
         try {
@@ -186,17 +225,39 @@ public final class InferenceClient implements AutoCloseable {
     }
 
     private Selection select(ChatRequest request) {
+        List<InferenceRuntime> chatRuntimes = runtimes.stream().filter(InferenceRuntime::supportsChat).toList();
         if (request.model().isPresent()) {
             String model = request.model().get();
-            for (InferenceRuntime runtime : runtimes) {
+            for (InferenceRuntime runtime : chatRuntimes) {
                 if (runtime.info().models().contains(model)) {
                     return new Selection(runtime, "serves the requested model " + model);
                 }
             }
-            throw new InvalidRequestException("No configured runtime serves model '" + model + "'; available: "
-                    + runtimes.stream().flatMap(r -> r.info().models().stream()).toList());
+            throw new InvalidRequestException("No configured runtime answers chat requests with model '" + model
+                    + "'; available: " + chatRuntimes.stream().flatMap(r -> r.info().models().stream()).toList());
         }
-        return new Selection(runtimes.getFirst(), runtimes.size() == 1 ? "the only configured runtime" : "the first configured runtime");
+        if (chatRuntimes.isEmpty()) {
+            throw new InvalidRequestException("No configured runtime answers chat requests (they only compute embeddings: "
+                    + runtimes.stream().map(r -> r.info().name()).toList() + "); add one that generates text.");
+        }
+        return new Selection(chatRuntimes.getFirst(), chatRuntimes.size() == 1 ? "the only configured runtime" : "the first configured runtime");
+    }
+
+    private EmbeddingRuntime selectEmbedding(EmbeddingRequest request) {
+        List<EmbeddingRuntime> embedding = runtimes.stream()
+                .filter(EmbeddingRuntime.class::isInstance).map(EmbeddingRuntime.class::cast).toList();
+        if (embedding.isEmpty()) {
+            throw new InvalidRequestException("No configured runtime computes embeddings (configured: "
+                    + runtimes.stream().map(r -> r.info().name()).toList()
+                    + "); add an embedding model, e.g. .runtime(Onnx.allMiniLmL6V2())");
+        }
+        if (request.model().isEmpty()) {
+            return embedding.getFirst();
+        }
+        String model = request.model().get();
+        return embedding.stream().filter(runtime -> runtime.info().models().contains(model)).findFirst()
+                .orElseThrow(() -> new InvalidRequestException("No configured runtime computes embeddings with model '"
+                        + model + "'; available: " + embedding.stream().flatMap(r -> r.info().models().stream()).toList()));
     }
 
     private static void notify(Runnable callback) {

@@ -16,6 +16,14 @@ public interface InferenceRuntime extends AutoCloseable {
     RuntimeInfo info();
 
     /**
+     * Whether this runtime answers chat requests; {@code false} for a runtime that only computes embeddings (see
+     * {@link EmbeddingRuntime}). The client never routes a chat request to a runtime that returns {@code false}.
+     */
+    default boolean supportsChat() {
+        return true;
+    }
+
+    /**
      * Answers a request, calling {@code tokens} for each token as it is produced (on the calling thread), and returns
      * the whole answer. When {@code cancellation} fires the runtime stops as soon as it can and returns what it has
      * with {@link dev.hearth.api.FinishReason#CANCELLED}.

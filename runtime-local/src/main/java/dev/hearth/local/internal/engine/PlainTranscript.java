@@ -10,11 +10,11 @@ import java.util.List;
  * order, each non-assistant message on a new line, and assistant messages appended directly, since they continue the
  * text before them. No role markers are added: a base model has never seen any.
  */
-final class PlainTranscript {
+public final class PlainTranscript {
     private PlainTranscript() {
     }
 
-    static String render(List<Message> messages) {
+    public static String render(List<Message> messages) {
         StringBuilder text = new StringBuilder();
         for (Message message : messages) {
             if (message.role() != Role.ASSISTANT && !text.isEmpty()) {

@@ -6,17 +6,17 @@ import java.util.List;
  * Holds back generated text that might be the beginning of a stop sequence, and cuts the answer where one appears,
  * so that a stop sequence split across tokens never reaches the caller.
  */
-final class StopSequenceFilter {
+public final class StopSequenceFilter {
     private final List<String> stops;
     private final StringBuilder pending = new StringBuilder();
     private boolean stopped;
 
-    StopSequenceFilter(List<String> stops) {
+    public StopSequenceFilter(List<String> stops) {
         this.stops = stops;
     }
 
     /** Adds newly decoded text and returns what can be released now. */
-    String accept(String text) {
+    public String accept(String text) {
         if (stopped) {
             return "";
         }
@@ -41,11 +41,11 @@ final class StopSequenceFilter {
     }
 
     /** Releases whatever is held when generation ends for another reason. */
-    String flush() {
+    public String flush() {
         return stopped ? "" : drain(pending.length());
     }
 
-    boolean stopped() {
+    public boolean stopped() {
         return stopped;
     }
 
