@@ -49,10 +49,10 @@ public final class OnnxEmbeddingSpec implements RuntimeSpec {
     }
 
     /**
-     * Texts run through the model together (sorted by length, padded to the longest of a batch); defaults to 1, so each vector is independent of the texts batched with it (quantized models scale activations over the batch); larger batches are about 3x faster.
+     * Texts run through the model together (sorted by length, padded to the longest of a batch); defaults to 1.
      * Dynamically quantized models, such as the built-in all-MiniLM-L6-v2, compute activation ranges over the whole
-     * batch, so a text's vector shifts slightly with its batch (cosine 0.97-0.99 to the vector computed alone); use
-     * 1 when each text's vector must not depend on the others (about 3x slower).
+     * batch, so with larger batches a text's vector shifts slightly with its neighbours (cosine 0.97-0.99 to the vector
+     * computed alone) in exchange for about 3x the throughput.
      */
     public OnnxEmbeddingSpec batchSize(int batchSize) {
         if (batchSize < 1 || batchSize > 4096) {
