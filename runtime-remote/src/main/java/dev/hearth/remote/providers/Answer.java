@@ -5,6 +5,7 @@ import dev.hearth.api.TokenEvent;
 import dev.hearth.api.ToolCall;
 import dev.hearth.api.Usage;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class Answer {
     private FinishReason finishReason;
     private boolean terminal;
     private String servedModel;
+    private Duration serverPrefill;
+    private Duration serverDecode;
 
     private static final class PartialToolCall {
         String id;
@@ -86,6 +89,20 @@ final class Answer {
 
     void completionTokens(int count) {
         completionTokens = count;
+    }
+
+    /** Prefill and decode times as measured by the server itself (Ollama reports them). */
+    void serverTimings(Duration prefill, Duration decode) {
+        this.serverPrefill = prefill;
+        this.serverDecode = decode;
+    }
+
+    Duration serverPrefill() {
+        return serverPrefill;
+    }
+
+    Duration serverDecode() {
+        return serverDecode;
     }
 
     void servedModel(String model) {

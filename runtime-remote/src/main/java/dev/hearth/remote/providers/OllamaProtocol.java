@@ -11,6 +11,7 @@ import dev.hearth.api.Tool;
 import dev.hearth.api.ToolCall;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -127,6 +128,11 @@ final class OllamaProtocol implements Protocol {
             }
             if (completion != null) {
                 answer.completionTokens(completion);
+            }
+            Long prefillNanos = line.path("prompt_eval_duration").isNumber() ? line.get("prompt_eval_duration").asLong() : null;
+            Long decodeNanos = line.path("eval_duration").isNumber() ? line.get("eval_duration").asLong() : null;
+            if (prefillNanos != null && decodeNanos != null && prefillNanos >= 0 && decodeNanos >= 0) {
+                answer.serverTimings(Duration.ofNanos(prefillNanos), Duration.ofNanos(decodeNanos));
             }
             String reason = Json.text(line, "done_reason");
             answer.finish("length".equals(reason) ? FinishReason.LENGTH

@@ -326,11 +326,23 @@ final class RemoteCall {
         Duration total = Duration.ofNanos(end - startNanos);
         Duration ttft = first < 0 ? total : Duration.ofNanos(first - startNanos);
         Duration decode = first < 0 ? Duration.ZERO : Duration.ofNanos(end - first);
-        Timings timings = new Timings(ttft, ttft, usage.promptTokens() - usage.cachedPromptTokens(), decode,
-                Math.max(0, usage.completionTokens() - 1), total);
+        Duration prefill = ttft;
+        int decodeTokens = Math.max(0, usage.completionTokens() - 1);
+        if (answer.serverPrefill() != null && !cutShort) {
+            // the server measured its own compute, without network and queueing: truer rates (capped by what we saw)
+            prefill = min(answer.serverPrefill(), total);
+            decode = min(answer.serverDecode(), total);
+            decodeTokens = usage.completionTokens();
+        }
+        Timings timings = new Timings(ttft, prefill, usage.promptTokens() - usage.cachedPromptTokens(), decode,
+                decodeTokens, total);
         String model = answer.servedModel() != null ? answer.servedModel() : request.model().orElse(config.model());
         return new ChatResponse(answer.text(), answer.toolCalls(), reason, usage, timings,
                 new Route(runtimeName, model, config.kind().displayName() + " " + config.kind().providerName() + " API"));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String describe(Throwable failure) {

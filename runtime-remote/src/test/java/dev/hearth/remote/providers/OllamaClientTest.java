@@ -46,6 +46,9 @@ class OllamaClientTest {
         assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(response.usage()).isEqualTo(new Usage(26, 0, 282));
         assertThat(runtime.info().locality()).as("a server on this machine").isEqualTo(Locality.TRUSTED_PEER);
+        assertThat(response.timings().decodeTokens()).isEqualTo(282);
+        assertThat(response.timings().decode()).as("Ollama's eval_duration, capped by the call's duration")
+                .isLessThanOrEqualTo(response.timings().total()).isPositive();
     }
 
     @Test
