@@ -13,6 +13,7 @@ import dev.hearth.api.ToolCall;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,7 +53,7 @@ final class OllamaProtocol implements Protocol {
         ArrayNode messages = body.putArray("messages");
         for (Message message : request.messages()) {
             ObjectNode wire = messages.addObject();
-            wire.put("role", message.role().name().toLowerCase(java.util.Locale.ROOT)).put("content", message.content());
+            wire.put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content", message.content());
             if (!message.toolCalls().isEmpty()) {
                 ArrayNode calls = wire.putArray("tool_calls");
                 for (ToolCall call : message.toolCalls()) {

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A fake provider that "generates" a fixed script of tokens, greedy-deterministic whatever the prompt and sampling:
@@ -40,7 +41,7 @@ final class FakeModel implements FakeServer.Reply {
         } else if (path.endsWith("/api/chat")) {
             ollama(exchange, request, stream);
         } else {
-            FakeServer.send(exchange, 404, "application/json", "{\"error\":\"no such endpoint " + path + "\"}", java.util.Map.of());
+            FakeServer.send(exchange, 404, "application/json", "{\"error\":\"no such endpoint " + path + "\"}", Map.of());
         }
     }
 
@@ -114,7 +115,7 @@ final class FakeModel implements FakeServer.Reply {
             ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", finish);
             choice.putObject("message").put("role", "assistant").put("content", answer.text());
             body.set("usage", usage);
-            FakeServer.send(exchange, 200, "application/json", Json.write(body), java.util.Map.of());
+            FakeServer.send(exchange, 200, "application/json", Json.write(body), Map.of());
             return;
         }
         try (Events events = new Events(exchange, "text/event-stream")) {
@@ -160,7 +161,7 @@ final class FakeModel implements FakeServer.Reply {
                 .put("total_tokens", answer.promptTokens() + answer.tokens().size());
         usage.putObject("input_tokens_details").put("cached_tokens", 0);
         if (!stream) {
-            FakeServer.send(exchange, 200, "application/json", Json.write(response), java.util.Map.of());
+            FakeServer.send(exchange, 200, "application/json", Json.write(response), Map.of());
             return;
         }
         try (Events events = new Events(exchange, "text/event-stream")) {
@@ -200,7 +201,7 @@ final class FakeModel implements FakeServer.Reply {
             body.putArray("content").addObject().put("type", "text").put("text", answer.text());
             body.putObject("usage").put("input_tokens", answer.promptTokens()).put("cache_read_input_tokens", 0)
                     .put("cache_creation_input_tokens", 0).put("output_tokens", answer.tokens().size());
-            FakeServer.send(exchange, 200, "application/json", Json.write(body), java.util.Map.of());
+            FakeServer.send(exchange, 200, "application/json", Json.write(body), Map.of());
             return;
         }
         try (Events events = new Events(exchange, "text/event-stream")) {
@@ -239,7 +240,7 @@ final class FakeModel implements FakeServer.Reply {
                 .put("prompt_eval_duration", 342_546_000).put("eval_count", answer.tokens().size())
                 .put("eval_duration", 4_535_599_000L);
         if (!stream) {
-            FakeServer.send(exchange, 200, "application/json", Json.write(last), java.util.Map.of());
+            FakeServer.send(exchange, 200, "application/json", Json.write(last), Map.of());
             return;
         }
         try (Events events = new Events(exchange, "application/x-ndjson")) {

@@ -14,13 +14,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -167,9 +170,10 @@ class FaultTest {
 
     @Test
     void serverClosingMidStreamFailsWithoutRetryingAndKeepsTheTokensAlreadyDelivered() throws Exception {
-        try (ServerSocket dying = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        ServerSocket dying = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        CompletableFuture<Integer> requests = new CompletableFuture<>();
+        try {
             open(spec().baseUrl(URI.create("http://127.0.0.1:" + dying.getLocalPort() + "/v1")).readTimeout(Duration.ofSeconds(30)));
-            CompletableFuture<Integer> requests = new CompletableFuture<>();
             Thread.ofPlatform().daemon().start(() -> requests.complete(dieMidStream(dying, firstEvents(4))));
             List<TokenEvent> events = new CopyOnWriteArrayList<>();
 
@@ -177,9 +181,10 @@ class FaultTest {
                     .isNotInstanceOf(RequestTimeoutException.class)
                     .hasMessageContaining("after 3 tokens").hasMessageContaining("not retried");
             assertThat(events).extracting(TokenEvent::text).containsExactly("Hello", "!", " How");
-            dying.close();
-            assertThat(requests.get(10, TimeUnit.SECONDS)).as("never retried once the answer began").isEqualTo(1);
+        } finally {
+            dying.close(); // ends the raw server's accept loop
         }
+        assertThat(requests.get(10, TimeUnit.SECONDS)).as("never retried once the answer began").isEqualTo(1);
     }
 
     /**
@@ -190,11 +195,11 @@ class FaultTest {
     private static int dieMidStream(ServerSocket listener, String events) {
         int requests = 0;
         while (true) {
-            try (java.net.Socket socket = listener.accept()) {
+            try (Socket socket = listener.accept()) {
                 requests++;
-                java.io.InputStream in = socket.getInputStream();
+                InputStream in = socket.getInputStream();
                 String head = readHead(in);
-                int length = head.lines().filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                int length = head.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
                         .map(line -> Integer.parseInt(line.substring(15).strip())).findFirst().orElse(0);
                 in.readNBytes(length);
                 byte[] chunk = events.getBytes(StandardCharsets.UTF_8);
@@ -210,7 +215,7 @@ class FaultTest {
         }
     }
 
-    private static String readHead(java.io.InputStream in) throws IOException {
+    private static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int next = in.read();
