@@ -83,6 +83,10 @@ final class Answer {
         promptTokens = count;
     }
 
+    boolean hasPromptTokens() {
+        return promptTokens != null;
+    }
+
     void cachedPromptTokens(int count) {
         cachedPromptTokens = count;
     }

@@ -221,7 +221,9 @@ final class AnthropicProtocol implements Protocol {
         Integer input = Json.integer(usage, "input_tokens");
         Integer read = Json.integer(usage, "cache_read_input_tokens");
         Integer created = Json.integer(usage, "cache_creation_input_tokens");
-        if (input != null) {
+        // message_start carries all three; a later message_delta may repeat input_tokens alone, which must not
+        // erase the cache counts already known
+        if (input != null && (read != null || created != null || !answer.hasPromptTokens())) {
             answer.promptTokens(input + (read == null ? 0 : read) + (created == null ? 0 : created));
             answer.cachedPromptTokens(read == null ? 0 : read);
         }

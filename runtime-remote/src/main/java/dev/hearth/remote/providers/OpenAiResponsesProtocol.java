@@ -99,8 +99,8 @@ final class OpenAiResponsesProtocol implements Protocol {
     @Override
     public void event(String name, String data, Answer answer) {
         JsonNode event = Json.fromProvider("OpenAI", data);
-        String type = Json.text(event, "type");
-        switch (type == null ? String.valueOf(name) : type) {
+        String type = Json.text(event, "type") != null ? Json.text(event, "type") : String.valueOf(name);
+        switch (type) {
             case "response.created" -> answer.servedModel(Json.text(event.path("response"), "model"));
             case "response.output_text.delta" -> answer.text(Json.text(event, "delta"));
             case "response.output_item.added", "response.output_item.done" -> {

@@ -94,6 +94,17 @@ class AnthropicClientTest {
     }
 
     @Test
+    void aLaterUsageRepeatingOnlyInputTokensKeepsTheCacheCounts() {
+        String stream = FakeServer.recorded("anthropic-stream-tool-use.sse").replace(
+                "\"usage\":{\"output_tokens\":89}", "\"usage\":{\"input_tokens\":472,\"output_tokens\":89}");
+        server.enqueue(FakeServer.stream("text/event-stream", stream));
+
+        ChatResponse response = runtime.generate(agentTurn(), event -> { }, new TestSignal());
+
+        assertThat(response.usage()).isEqualTo(new Usage(472 + 1808, 1808, 89));
+    }
+
+    @Test
     void promptCachingCanBeTurnedOff() {
         server.enqueue(FakeServer.stream("text/event-stream", recorded("anthropic-stream-tool-use.sse")));
         try (RemoteRuntime uncached = new RemoteRuntime(Anthropic.messages().apiKey("sk-ant-test").model("claude-sonnet-4-5")
