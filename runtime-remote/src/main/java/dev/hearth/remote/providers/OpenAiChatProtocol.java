@@ -83,11 +83,13 @@ final class OpenAiChatProtocol implements Protocol {
             // OpenAI itself has renamed the field; compatible servers still know the old name
             body.put(config.kind() == Kind.OPENAI_CHAT ? "max_completion_tokens" : "max_tokens", options.maxTokens());
         }
-        body.put("temperature", options.temperature());
-        if (options.topP() < 1) {
-            body.put("top_p", options.topP());
+        if (config.samplingParameters()) {
+            body.put("temperature", options.temperature());
+            if (options.topP() < 1) {
+                body.put("top_p", options.topP());
+            }
+            options.seed().ifPresent(seed -> body.put("seed", seed));
         }
-        options.seed().ifPresent(seed -> body.put("seed", seed));
         if (config.promptCaching()) {
             body.put("prompt_cache_key", PromptCacheKey.of(model, request));
         }

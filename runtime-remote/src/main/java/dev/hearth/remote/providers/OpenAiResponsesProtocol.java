@@ -82,9 +82,11 @@ final class OpenAiResponsesProtocol implements Protocol {
         if (options.maxTokens() != GenerationOptions.UNLIMITED) {
             body.put("max_output_tokens", options.maxTokens());
         }
-        body.put("temperature", options.temperature());
-        if (options.topP() < 1) {
-            body.put("top_p", options.topP());
+        if (config.samplingParameters()) {
+            body.put("temperature", options.temperature());
+            if (options.topP() < 1) {
+                body.put("top_p", options.topP());
+            }
         }
         body.put("store", false);
         if (config.promptCaching()) {

@@ -11,7 +11,7 @@ import java.util.function.DoubleSupplier;
 record RemoteConfig(Kind kind, String name, URI baseUri, Secret apiKey, String model, Duration connectTimeout,
                     Duration readTimeout, Duration totalTimeout, int maxRetries, Duration initialBackoff,
                     Duration maxBackoff, Duration maxRetryAfter, Locality locality, int contextLength,
-                    boolean promptCaching, boolean streaming, int maxTokensWhenUnlimited, Sleeper sleeper,
+                    boolean promptCaching, boolean streaming, boolean samplingParameters, int maxTokensWhenUnlimited, Sleeper sleeper,
                     DoubleSupplier jitter, Clock clock) {
 
     /** The endpoint {@code path} under the base URI (which may or may not end in a slash). */

@@ -224,6 +224,11 @@ public abstract sealed class RemoteSpec<S extends RemoteSpec<S>> implements Runt
         return 0;
     }
 
+    /** Whether to send temperature, top-p and seed; subclasses for APIs whose models may refuse them override it. */
+    boolean samplingParameters() {
+        return true;
+    }
+
     /** Applies string settings from a {@link dev.hearth.api.spi.NamedRuntimeSpec}; unknown keys fail. */
     S apply(Map<String, String> settings) {
         settings.forEach((key, value) -> {
@@ -291,7 +296,7 @@ public abstract sealed class RemoteSpec<S extends RemoteSpec<S>> implements Runt
         String resolvedName = name != null ? name : provider() + "/" + resolvedModel;
         return new RemoteConfig(kind, resolvedName, baseUri, key, resolvedModel, connectTimeout, readTimeout,
                 totalTimeout, maxRetries, initialBackoff, maxBackoff, maxRetryAfter, locality(), contextLength,
-                promptCaching, streaming, maxTokensWhenUnlimited(), sleeper, jitter, clock);
+                promptCaching, streaming, samplingParameters(), maxTokensWhenUnlimited(), sleeper, jitter, clock);
     }
 
     /** The model used when none is set; null when one is required. */

@@ -65,6 +65,19 @@ class OpenAiResponsesClientTest {
     }
 
     @Test
+    void reasoningModelsCanBeAskedWithoutSamplingParameters() {
+        server.enqueue(FakeServer.stream("text/event-stream", recorded("responses-stream-text.sse")));
+        try (RemoteRuntime reasoning = new RemoteRuntime(OpenAi.responses().apiKey("sk-test").model("o4-mini")
+                .samplingParameters(false).baseUrl(server.baseUri("/v1")).resolve())) {
+            reasoning.generate(ChatRequest.builder().user("Hi").options(GenerationOptions.builder().temperature(0.3)
+                    .topP(0.5).build()).build(), event -> { }, new TestSignal());
+        }
+        JsonNode body = server.lastReceived().json();
+        assertThat(body.has("temperature")).isFalse();
+        assertThat(body.has("top_p")).isFalse();
+    }
+
+    @Test
     void requestIsStatelessWithInstructionsItemsAndAPromptCacheKey() {
         server.enqueue(FakeServer.stream("text/event-stream", recorded("responses-stream-text.sse")));
         ChatRequest request = ChatRequest.builder().system("Be brief.").user("Weather in Paris?")
