@@ -10,7 +10,7 @@ import java.util.Optional;
 public class RateLimitedException extends ProviderException {
     private static final long serialVersionUID = 1L;
 
-    private final transient Duration retryAfter;
+    private final Duration retryAfter;
 
     public RateLimitedException(String provider, int statusCode, String errorType, String providerMessage,
                                 Duration retryAfter) {
