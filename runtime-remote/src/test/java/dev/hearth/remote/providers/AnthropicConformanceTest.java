@@ -1,0 +1,10 @@
+package dev.hearth.remote.providers;
+
+import dev.hearth.api.spi.RuntimeSpec;
+
+class AnthropicConformanceTest extends FakeProviderConformance {
+    @Override
+    RuntimeSpec spec(FakeServer server) {
+        return Anthropic.messages().apiKey("sk-ant-test-conformance").model("claude-sonnet-4-5").baseUrl(server.baseUri("/v1"));
+    }
+}
