@@ -184,9 +184,10 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         System.arraycopy(promptIds, 0, history, 0, promptIds.length);
         int historyLength = promptIds.length;
 
-        long prefillStart = System.nanoTime();
         try (PrefixReuse.Start reuse = prefixes.begin(promptIds, cacheControl, cache)) {
             int cached = reuse.reusedTokens;
+            // prefill times the computed tokens only; restoring the cached ones counts in the time to first token
+            long prefillStart = System.nanoTime();
             for (int position = cached; position < promptIds.length; position++) {
                 if (cancellation.isCancelled()) {
                     return response("", FinishReason.CANCELLED, promptIds.length, cached, 0, started, prefillStart,
