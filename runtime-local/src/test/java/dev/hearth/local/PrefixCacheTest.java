@@ -3,6 +3,8 @@ package dev.hearth.local;
 import dev.hearth.api.CacheControl;
 import dev.hearth.api.CacheStats;
 import dev.hearth.api.ChatRequest;
+import dev.hearth.api.ConfigurationException;
+import dev.hearth.api.spi.RuntimeSpec;
 import dev.hearth.api.ChatResponse;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.InferenceClient;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -184,6 +187,21 @@ class PrefixCacheTest {
                 .hasMessageContaining("another model");
         // the runtime is unharmed
         assertThat(cold.call(restore.withCache(CacheControl.defaults())).text()).isNotEmpty();
+    }
+
+    @Test
+    void namedSettingsTurnThePrefixCacheOn() {
+        try (InferenceClient client = InferenceClient.builder().runtime(RuntimeSpec.of("gguf", Map.of(
+                "model", SharedModels.stories260K().toString(), "threads", "2", "prefixCacheBytes", "8000000",
+                "prefixCacheBlockSize", "8", "prefixCacheDirectory", directory.resolve("named").toString()))).build()) {
+            ChatRequest request = turn(List.of(Message.system(SYSTEM)), "Lily");
+            client.call(request);
+            ChatResponse again = client.call(request);
+            assertThat(again.usage().cachedPromptTokens()).isEqualTo((again.usage().promptTokens() - 1) / 8 * 8);
+        }
+        assertThatThrownBy(() -> InferenceClient.builder().runtime(RuntimeSpec.of("gguf", Map.of(
+                "model", SharedModels.stories260K().toString(), "prefixCacheBlockSize", "8"))).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("prefixCacheBytes");
     }
 
     @Test
