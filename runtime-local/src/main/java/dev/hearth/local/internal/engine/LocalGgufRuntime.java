@@ -43,8 +43,9 @@ import java.util.function.Consumer;
 /**
  * The in-process GGUF engine behind {@code Gguf.model(path)}: the file stays memory-mapped, weights are read in
  * place, and one request at a time runs on a fixed worker pool (further requests wait their turn, fairly, and can be
- * cancelled while waiting). Each request renders its prompt, prefills it token by token, then samples until the
- * model ends, a stop sequence or a limit is reached, or the caller cancels.
+ * cancelled while waiting). Each request renders its prompt, restores the longest cached prefix when a prefix cache
+ * is configured ({@link PrefixReuse}), prefills the rest token by token, then samples until the model ends, a stop
+ * sequence or a limit is reached, or the caller cancels.
  */
 public final class LocalGgufRuntime implements InferenceRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(LocalGgufRuntime.class);
@@ -190,6 +191,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             long prefillStart = System.nanoTime();
             for (int position = cached; position < promptIds.length; position++) {
                 if (cancellation.isCancelled()) {
+                    prefixes.remember(promptIds, cache, cacheControl, 0); // what was computed serves the retry
                     return response("", FinishReason.CANCELLED, promptIds.length, cached, 0, started, prefillStart,
                             System.nanoTime(), 0, 0, 0);
                 }
