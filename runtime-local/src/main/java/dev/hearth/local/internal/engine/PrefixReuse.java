@@ -3,6 +3,7 @@ package dev.hearth.local.internal.engine;
 import dev.hearth.api.CacheControl;
 import dev.hearth.api.CacheStats;
 import dev.hearth.api.InvalidRequestException;
+import dev.hearth.api.ModelLoadException;
 import dev.hearth.api.RuntimeFailureException;
 import dev.hearth.kvcache.KvArrays;
 import dev.hearth.kvcache.KvShape;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -50,7 +52,12 @@ final class PrefixReuse implements AutoCloseable {
     static PrefixReuse open(Path modelFile, LlamaConfig config, Optional<PrefixCache> cache) {
         String computation = "arch=" + config.architecture() + " layers=0.." + config.layerCount() + " kv=f32 kvDimension="
                 + config.kvDimension() + " engine=" + ENGINE_NUMERICS_VERSION;
-        ModelFingerprint fingerprint = ModelFingerprint.ofWeightsFile(modelFile, computation);
+        ModelFingerprint fingerprint;
+        try {
+            fingerprint = ModelFingerprint.ofWeightsFile(modelFile, computation);
+        } catch (UncheckedIOException e) {
+            throw new ModelLoadException("Cannot read " + modelFile + " to fingerprint it: " + e.getMessage(), e.getCause());
+        }
         KvShape shape = new KvShape(config.layerCount(), config.kvDimension());
         return new PrefixReuse(fingerprint, shape, cache.map(c -> c.open(fingerprint, shape)).orElse(null));
     }
