@@ -99,6 +99,12 @@ public final class ChatCall {
         return this;
     }
 
+    /** How this call uses the runtime's prefix cache (disable it, pin a prefix, save or restore the session). */
+    public ChatCall cache(CacheControl cache) {
+        request.cache(cache);
+        return this;
+    }
+
     /** Replaces every option with these. */
     public ChatCall options(GenerationOptions replacement) {
         options.maxTokens(replacement.maxTokens()).temperature(replacement.temperature()).topK(replacement.topK())

@@ -7,11 +7,13 @@ import java.util.Optional;
 
 /**
  * A conversation to answer: its messages in order, the tools the model may call, how to sample, and optionally the
- * model to use (runtimes that serve one model ignore it).
+ * model to use (runtimes that serve one model ignore it), and how to use the runtime's prefix cache.
  */
-public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOptions options, Optional<String> model) {
+public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOptions options, Optional<String> model,
+                          CacheControl cache) {
 
     public ChatRequest {
+        Objects.requireNonNull(cache, "cache");
         messages = List.copyOf(messages);
         tools = List.copyOf(tools);
         Objects.requireNonNull(options, "options");
@@ -25,6 +27,11 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
         }
     }
 
+    /** A request with the default cache use. */
+    public ChatRequest(List<Message> messages, List<Tool> tools, GenerationOptions options, Optional<String> model) {
+        this(messages, tools, options, model, CacheControl.defaults());
+    }
+
     public static ChatRequest of(Message... messages) {
         return builder().messages(List.of(messages)).build();
     }
@@ -34,7 +41,11 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
     }
 
     public ChatRequest withOptions(GenerationOptions newOptions) {
-        return new ChatRequest(messages, tools, newOptions, model);
+        return new ChatRequest(messages, tools, newOptions, model, cache);
+    }
+
+    public ChatRequest withCache(CacheControl newCache) {
+        return new ChatRequest(messages, tools, options, model, newCache);
     }
 
     /** Builds a request message by message. */
@@ -43,6 +54,7 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
         private final List<Tool> tools = new ArrayList<>();
         private GenerationOptions options = GenerationOptions.defaults();
         private String model;
+        private CacheControl cache = CacheControl.defaults();
 
         private Builder() {
         }
@@ -88,8 +100,13 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
             return this;
         }
 
+        public Builder cache(CacheControl cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
+            return this;
+        }
+
         public ChatRequest build() {
-            return new ChatRequest(messages, tools, options, Optional.ofNullable(model));
+            return new ChatRequest(messages, tools, options, Optional.ofNullable(model), cache);
         }
     }
 }

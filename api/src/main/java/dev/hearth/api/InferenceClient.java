@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -198,7 +199,22 @@ public final class InferenceClient implements AutoCloseable {
             throw typed;
         } finally {
             running.remove(cancellation);
+            reportCacheStats(selection.runtime(), info);
         }
+    }
+
+    private void reportCacheStats(InferenceRuntime runtime, RuntimeInfo info) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        Optional<CacheStats> stats;
+        try {
+            stats = runtime.cacheStats();
+        } catch (RuntimeException e) {
+            LOG.warn("Runtime {} failed to report cache statistics; ignoring it", info.name(), e);
+            return;
+        }
+        stats.ifPresent(counters -> listeners.forEach(listener -> notify(() -> listener.cacheStats(info, counters))));
     }
 
     /** Remembers an exception thrown by the caller's consumer, so it is not mistaken for a runtime fault. */

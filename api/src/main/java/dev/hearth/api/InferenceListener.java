@@ -16,4 +16,11 @@ public interface InferenceListener {
 
     default void requestFailed(ChatRequest request, HearthException error) {
     }
+
+    /**
+     * The prefix-cache counters of the runtime that just served a request (after {@link #requestCompleted} or
+     * {@link #requestFailed}); called only for runtimes that have a cache.
+     */
+    default void cacheStats(RuntimeInfo runtime, CacheStats stats) {
+    }
 }

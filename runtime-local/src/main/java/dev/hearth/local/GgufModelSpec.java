@@ -2,9 +2,11 @@ package dev.hearth.local;
 
 import dev.hearth.api.ConfigurationException;
 import dev.hearth.api.spi.RuntimeSpec;
+import dev.hearth.kvcache.PrefixCache;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to open a local GGUF model: its path, the worker threads and the context length. Setters reject bad values at
@@ -16,6 +18,7 @@ public final class GgufModelSpec implements RuntimeSpec {
     private final Path path;
     private int threads = Runtime.getRuntime().availableProcessors();
     private int contextLength;
+    private PrefixCache prefixCache;
 
     GgufModelSpec(Path path) {
         this.path = Objects.requireNonNull(path, "path");
@@ -39,6 +42,19 @@ public final class GgufModelSpec implements RuntimeSpec {
         return this;
     }
 
+    /**
+     * Caches the keys and values of prompt prefixes so that prompts starting like earlier ones (an agent's system
+     * prompt, tools and history) compute only their new tokens; off by default.
+     */
+    public GgufModelSpec prefixCache(PrefixCache prefixCache) {
+        this.prefixCache = Objects.requireNonNull(prefixCache, "prefixCache");
+        return this;
+    }
+
+    public Optional<PrefixCache> prefixCache() {
+        return Optional.ofNullable(prefixCache);
+    }
+
     public Path path() {
         return path;
     }
@@ -59,6 +75,7 @@ public final class GgufModelSpec implements RuntimeSpec {
 
     @Override
     public String toString() {
-        return "Gguf.model(" + path + ").threads(" + threads + ")" + (contextLength > 0 ? ".contextLength(" + contextLength + ")" : "");
+        return "Gguf.model(" + path + ").threads(" + threads + ")" + (contextLength > 0 ? ".contextLength(" + contextLength + ")" : "")
+                + (prefixCache != null ? ".prefixCache(" + prefixCache + ")" : "");
     }
 }

@@ -5,6 +5,7 @@ import dev.hearth.api.spi.InferenceRuntime;
 import dev.hearth.api.spi.NamedRuntimeSpec;
 import dev.hearth.api.spi.RuntimeProvider;
 import dev.hearth.api.spi.RuntimeSpec;
+import dev.hearth.kvcache.PrefixCache;
 import dev.hearth.local.internal.engine.LocalGgufRuntime;
 
 import java.nio.file.Path;
@@ -14,10 +15,12 @@ import java.util.Set;
 /**
  * Opens local GGUF models for {@code InferenceClient}; found through {@link java.util.ServiceLoader} under the name
  * {@value GgufModelSpec#PROVIDER}. Accepts a {@link GgufModelSpec} or named settings {@code model} (path, required),
- * {@code threads} and {@code contextLength}.
+ * {@code threads}, {@code contextLength}, and for a prefix cache {@code prefixCacheBytes} (turns it on),
+ * {@code prefixCacheDirectory} (its disk tier) and {@code prefixCacheBlockSize}.
  */
 public final class GgufRuntimeProvider implements RuntimeProvider {
-    private static final Set<String> SETTINGS = Set.of("model", "threads", "contextLength");
+    private static final Set<String> SETTINGS = Set.of("model", "threads", "contextLength", "prefixCacheBytes",
+            "prefixCacheDirectory", "prefixCacheBlockSize");
 
     @Override
     public String name() {
@@ -32,7 +35,7 @@ public final class GgufRuntimeProvider implements RuntimeProvider {
             default -> throw new ConfigurationException("The gguf provider cannot open a " + spec.getClass().getName()
                     + "; use Gguf.model(path) or RuntimeSpec.of(\"gguf\", Map.of(\"model\", path))");
         };
-        return LocalGgufRuntime.open(model.path(), model.contextLength(), model.threads());
+        return LocalGgufRuntime.open(model.path(), model.contextLength(), model.threads(), model.prefixCache());
     }
 
     private static GgufModelSpec fromSettings(Map<String, String> settings) {
@@ -52,7 +55,28 @@ public final class GgufRuntimeProvider implements RuntimeProvider {
         if (settings.containsKey("contextLength")) {
             spec.contextLength(parse(settings, "contextLength"));
         }
+        if (settings.containsKey("prefixCacheBytes")) {
+            PrefixCache cache = PrefixCache.inMemory(parseLong(settings, "prefixCacheBytes"));
+            if (settings.containsKey("prefixCacheDirectory")) {
+                cache.spillTo(Path.of(settings.get("prefixCacheDirectory").trim()));
+            }
+            if (settings.containsKey("prefixCacheBlockSize")) {
+                cache.blockSize(parse(settings, "prefixCacheBlockSize"));
+            }
+            spec.prefixCache(cache);
+        } else if (settings.containsKey("prefixCacheDirectory") || settings.containsKey("prefixCacheBlockSize")) {
+            throw new ConfigurationException("gguf settings prefixCacheDirectory and prefixCacheBlockSize need prefixCacheBytes"
+                    + " (the memory budget that turns the prefix cache on)");
+        }
         return spec;
+    }
+
+    private static long parseLong(Map<String, String> settings, String key) {
+        try {
+            return Long.parseLong(settings.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("gguf setting '" + key + "' must be an integer, was '" + settings.get(key) + "'");
+        }
     }
 
     private static int parse(Map<String, String> settings, String key) {

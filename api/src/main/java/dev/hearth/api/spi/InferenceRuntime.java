@@ -1,9 +1,11 @@
 package dev.hearth.api.spi;
 
+import dev.hearth.api.CacheStats;
 import dev.hearth.api.ChatRequest;
 import dev.hearth.api.ChatResponse;
 import dev.hearth.api.TokenEvent;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +33,11 @@ public interface InferenceRuntime extends AutoCloseable {
      * @throws dev.hearth.api.HearthException (a subclass) for any failure
      */
     ChatResponse generate(ChatRequest request, Consumer<TokenEvent> tokens, CancellationSignal cancellation);
+
+    /** The counters of this runtime's prefix cache, or empty when it has none. */
+    default Optional<CacheStats> cacheStats() {
+        return Optional.empty();
+    }
 
     /** Releases the runtime's resources (memory mappings, threads, connections). */
     @Override

@@ -1,5 +1,7 @@
 package dev.hearth.local.internal.engine;
 
+import dev.hearth.api.CacheControl;
+import dev.hearth.api.CacheStats;
 import dev.hearth.api.ChatRequest;
 import dev.hearth.api.ChatResponse;
 import dev.hearth.api.ConfigurationException;
@@ -15,6 +17,7 @@ import dev.hearth.api.spi.CancellationSignal;
 import dev.hearth.api.spi.InferenceRuntime;
 import dev.hearth.api.spi.Locality;
 import dev.hearth.api.spi.RuntimeInfo;
+import dev.hearth.kvcache.PrefixCache;
 import dev.hearth.local.internal.gguf.GgufFile;
 import dev.hearth.local.internal.model.ForwardState;
 import dev.hearth.local.internal.model.KvCache;
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,8 +43,9 @@ import java.util.function.Consumer;
 /**
  * The in-process GGUF engine behind {@code Gguf.model(path)}: the file stays memory-mapped, weights are read in
  * place, and one request at a time runs on a fixed worker pool (further requests wait their turn, fairly, and can be
- * cancelled while waiting). Each request renders its prompt, prefills it token by token, then samples until the
- * model ends, a stop sequence or a limit is reached, or the caller cancels.
+ * cancelled while waiting). Each request renders its prompt, restores the longest cached prefix when a prefix cache
+ * is configured ({@link PrefixReuse}), prefills the rest token by token, then samples until the model ends, a stop
+ * sequence or a limit is reached, or the caller cancels.
  */
 public final class LocalGgufRuntime implements InferenceRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(LocalGgufRuntime.class);
@@ -54,8 +59,11 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private final ReentrantLock turn = new ReentrantLock(true);
     private final KvCache cache;
     private final ForwardState state;
+    private final PrefixReuse prefixes;
 
-    private LocalGgufRuntime(GgufFile file, LlamaModel model, Tokenizer tokenizer, int contextLength, int threads) {
+    private LocalGgufRuntime(GgufFile file, LlamaModel model, Tokenizer tokenizer, int contextLength, int threads,
+                             PrefixReuse prefixes) {
+        this.prefixes = prefixes;
         this.file = file;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -75,6 +83,13 @@ public final class LocalGgufRuntime implements InferenceRuntime {
      * @param threads       worker threads for matrix products (the calling thread counts as one)
      */
     public static LocalGgufRuntime open(Path path, int contextLength, int threads) {
+        return open(path, contextLength, threads, Optional.empty());
+    }
+
+    /**
+     * Opens a model with a prefix cache: prompts that start like earlier ones compute only their new tokens.
+     */
+    public static LocalGgufRuntime open(Path path, int contextLength, int threads, Optional<PrefixCache> prefixCache) {
         VectorSupport.require();
         GgufFile file = GgufFile.open(path);
         try {
@@ -88,7 +103,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             LlamaModel model = new LlamaModel(file, config);
             LOG.info("Opened {}: {} layers, {} embedding, {} heads ({} KV), context {}, {} threads", path.getFileName(),
                     config.layerCount(), config.embeddingLength(), config.headCount(), config.kvHeadCount(), context, threads);
-            return new LocalGgufRuntime(file, model, tokenizer, context, threads);
+            PrefixReuse prefixes = PrefixReuse.open(path, config, prefixCache);
+            return new LocalGgufRuntime(file, model, tokenizer, context, threads, prefixes);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -117,11 +133,13 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         if (promptIds.length > contextLength) {
             throw new ContextOverflowException(promptIds.length, contextLength);
         }
+        PrefixReuse.checkSaveTarget(request.cache());
+        int pinnedTokens = pinnedPrefixTokens(request, promptIds);
         if (!acquireTurn(cancellation)) {
             return cancelledBeforeStart(promptIds.length, started);
         }
         try {
-            return run(request.options(), promptIds, tokens, cancellation, started);
+            return run(request.options(), request.cache(), pinnedTokens, promptIds, tokens, cancellation, started);
         } finally {
             turn.unlock();
         }
@@ -141,23 +159,58 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         }
     }
 
-    private ChatResponse run(GenerationOptions options, int[] promptIds, Consumer<TokenEvent> tokens,
-                             CancellationSignal cancellation, long started) {
-        cache.truncate(0);
+    /** The prompt tokens of the tools and first messages a request asks to pin (0 when it pins nothing). */
+    private int pinnedPrefixTokens(ChatRequest request, int[] promptIds) {
+        int messages = Math.min(request.cache().pinnedMessages(), request.messages().size());
+        if (messages == 0 || !request.cache().enabled()) {
+            return 0;
+        }
+        int[] prefixIds = tokenizer.encode(PlainTranscript.render(request.messages().subList(0, messages)), true, false);
+        int common = 0;
+        while (common < Math.min(prefixIds.length, promptIds.length) && prefixIds[common] == promptIds[common]) {
+            common++;
+        }
+        return common;
+    }
+
+    @Override
+    public Optional<CacheStats> cacheStats() {
+        return prefixes.stats();
+    }
+
+    private ChatResponse run(GenerationOptions options, CacheControl cacheControl, int pinnedTokens, int[] promptIds,
+                             Consumer<TokenEvent> tokens, CancellationSignal cancellation, long started) {
         // the prompt and the answer, for the repetition penalty
         int[] history = new int[contextLength + 1];
         System.arraycopy(promptIds, 0, history, 0, promptIds.length);
         int historyLength = promptIds.length;
 
-        long prefillStart = System.nanoTime();
-        for (int position = 0; position < promptIds.length; position++) {
-            if (cancellation.isCancelled()) {
-                return response("", FinishReason.CANCELLED, promptIds.length, 0, started, prefillStart, System.nanoTime(), 0, 0, 0);
+        try (PrefixReuse.Start reuse = prefixes.begin(promptIds, cacheControl, cache)) {
+            int cached = reuse.reusedTokens;
+            // prefill times the computed tokens only; restoring the cached ones counts in the time to first token
+            long prefillStart = System.nanoTime();
+            for (int position = cached; position < promptIds.length; position++) {
+                if (cancellation.isCancelled()) {
+                    prefixes.remember(promptIds, cache, cacheControl, 0); // what was computed serves the retry
+                    return response("", FinishReason.CANCELLED, promptIds.length, cached, 0, started, prefillStart,
+                            System.nanoTime(), 0, 0, 0);
+                }
+                model.forward(promptIds[position], position, cache, state, pool, position == promptIds.length - 1);
             }
-            model.forward(promptIds[position], position, cache, state, pool, position == promptIds.length - 1);
+            long prefillEnd = System.nanoTime();
+            prefixes.remember(promptIds, cache, cacheControl, pinnedTokens);
+            ChatResponse response = decode(options, promptIds, cached, history, historyLength, tokens, cancellation,
+                    started, prefillStart, prefillEnd);
+            // the answer's own blocks serve the next turn, which repeats it
+            prefixes.remember(history, cache, cacheControl, 0);
+            prefixes.save(cacheControl, history, cache);
+            return response;
         }
-        long prefillEnd = System.nanoTime();
+    }
 
+    private ChatResponse decode(GenerationOptions options, int[] promptIds, int cached, int[] history, int historyLength,
+                                Consumer<TokenEvent> tokens, CancellationSignal cancellation, long started,
+                                long prefillStart, long prefillEnd) {
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         Sampler sampler = new Sampler(options, seed);
         boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
@@ -213,17 +266,19 @@ public final class LocalGgufRuntime implements InferenceRuntime {
                 tokens.accept(new TokenEvent(generated, -1, rest));
             }
         }
-        return response(text.toString(), finish, promptIds.length, generated, started, prefillStart, prefillEnd,
+        return response(text.toString(), finish, promptIds.length, cached, generated, started, prefillStart, prefillEnd,
                 firstTokenAt, decodeNanos, decodeSteps);
     }
 
-    private ChatResponse response(String text, FinishReason finish, int promptTokens, int completionTokens, long started,
-                                  long prefillStart, long prefillEnd, long firstTokenAt, long decodeNanos, int decodeSteps) {
+    private ChatResponse response(String text, FinishReason finish, int promptTokens, int cachedTokens, int completionTokens,
+                                  long started, long prefillStart, long prefillEnd, long firstTokenAt, long decodeNanos,
+                                  int decodeSteps) {
         long now = System.nanoTime();
         Duration timeToFirstToken = Duration.ofNanos(firstTokenAt == 0 ? 0 : firstTokenAt - started);
         Timings timings = new Timings(timeToFirstToken, Duration.ofNanos(prefillEnd - prefillStart),
-                firstTokenAt == 0 ? 0 : promptTokens, Duration.ofNanos(decodeNanos), decodeSteps, Duration.ofNanos(now - started));
-        return new ChatResponse(text, List.of(), finish, new Usage(promptTokens, 0, completionTokens), timings,
+                firstTokenAt == 0 ? 0 : promptTokens - cachedTokens, Duration.ofNanos(decodeNanos), decodeSteps,
+                Duration.ofNanos(now - started));
+        return new ChatResponse(text, List.of(), finish, new Usage(promptTokens, cachedTokens, completionTokens), timings,
                 new Route(info.name(), info.defaultModel(), "local"));
     }
 
@@ -239,6 +294,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         // wait for a running generation so the mapping is never unmapped under it
         turn.lock();
         try {
+            prefixes.close();
             pool.close();
             file.close();
         } finally {
