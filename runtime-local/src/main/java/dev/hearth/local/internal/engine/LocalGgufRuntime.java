@@ -6,7 +6,6 @@ import dev.hearth.api.ConfigurationException;
 import dev.hearth.api.ContextOverflowException;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
-import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Route;
 import dev.hearth.api.Timings;
 import dev.hearth.api.TokenEvent;
@@ -23,12 +22,12 @@ import dev.hearth.local.internal.model.LlamaModel;
 import dev.hearth.local.internal.sampling.Sampler;
 import dev.hearth.local.internal.tensor.VectorSupport;
 import dev.hearth.local.internal.threads.WorkerPool;
-import dev.hearth.local.internal.tokenizer.StreamingDetokenizer;
 import dev.hearth.local.internal.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,6 +53,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private final ReentrantLock turn = new ReentrantLock(true);
     private final KvCache cache;
     private final ForwardState state;
+    private final PromptFormat promptFormat;
 
     private LocalGgufRuntime(GgufFile file, LlamaModel model, Tokenizer tokenizer, int contextLength, int threads) {
         this.file = file;
@@ -66,6 +66,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         this.info = new RuntimeInfo("local-gguf", Locality.IN_PROCESS, List.of(modelName), contextLength);
         this.cache = model.newKvCache(contextLength);
         this.state = model.newState(contextLength);
+        this.promptFormat = PromptFormat.from(file.metadata(), tokenizer, modelName, Clock.systemUTC());
     }
 
     /**
@@ -100,6 +101,11 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         return info;
     }
 
+    /** The prompt text a request becomes, after the chat template (or plain transcript) and BOS handling. */
+    public String renderPrompt(ChatRequest request) {
+        return promptFormat.render(request);
+    }
+
     /** The tokenizer read from the model file (exposed for tools and tests). */
     public Tokenizer tokenizer() {
         return tokenizer;
@@ -108,12 +114,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     @Override
     public ChatResponse generate(ChatRequest request, Consumer<TokenEvent> tokens, CancellationSignal cancellation) {
         long started = System.nanoTime();
-        if (!request.tools().isEmpty()) {
-            throw new InvalidRequestException("Model " + info.defaultModel()
-                    + " has no chat template, so it cannot be offered tools; send the request without tools.");
-        }
-        String prompt = PlainTranscript.render(request.messages());
-        int[] promptIds = tokenizer.encode(prompt, true, false);
+        int[] promptIds = promptFormat.promptIds(request);
         if (promptIds.length > contextLength) {
             throw new ContextOverflowException(promptIds.length, contextLength);
         }
@@ -121,7 +122,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             return cancelledBeforeStart(promptIds.length, started);
         }
         try {
-            return run(request.options(), promptIds, tokens, cancellation, started);
+            AnswerText answer = newAnswer(request, promptIds);
+            return run(request.options(), promptIds, answer, tokens, cancellation, started);
         } finally {
             turn.unlock();
         }
@@ -141,7 +143,13 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         }
     }
 
-    private ChatResponse run(GenerationOptions options, int[] promptIds, Consumer<TokenEvent> tokens,
+    private AnswerText newAnswer(ChatRequest request, int[] promptIds) {
+        boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
+        return new AnswerText(tokenizer, startOfText, request.options().stopSequences(),
+                promptFormat.toolCallStream(request), promptFormat.markerTokens());
+    }
+
+    private ChatResponse run(GenerationOptions options, int[] promptIds, AnswerText answer, Consumer<TokenEvent> tokens,
                              CancellationSignal cancellation, long started) {
         cache.truncate(0);
         // the prompt and the answer, for the repetition penalty
@@ -160,9 +168,6 @@ public final class LocalGgufRuntime implements InferenceRuntime {
 
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         Sampler sampler = new Sampler(options, seed);
-        boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
-        StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer, startOfText);
-        StopSequenceFilter stops = new StopSequenceFilter(options.stopSequences());
         StringBuilder text = new StringBuilder();
 
         int generated = 0;
@@ -180,11 +185,11 @@ public final class LocalGgufRuntime implements InferenceRuntime {
                 break;
             }
             history[historyLength++] = token;
-            String released = stops.accept(detokenizer.push(token));
+            String released = answer.push(token);
             text.append(released);
             tokens.accept(new TokenEvent(generated, token, released));
             generated++;
-            if (stops.stopped()) {
+            if (answer.stopped()) {
                 finish = FinishReason.STOP_SEQUENCE;
                 break;
             }
@@ -206,15 +211,25 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             decodeNanos += System.nanoTime() - stepStart;
             decodeSteps++;
         }
-        if (finish != FinishReason.STOP_SEQUENCE) {
-            String rest = stops.accept(detokenizer.flush()) + stops.flush();
-            if (!rest.isEmpty()) {
-                text.append(rest);
-                tokens.accept(new TokenEvent(generated, -1, rest));
-            }
+        String rest = answer.finish();
+        if (!rest.isEmpty()) {
+            text.append(rest);
+            tokens.accept(new TokenEvent(generated, -1, rest));
+        }
+        if (answer.calledTools() && (finish == FinishReason.STOP || finish == FinishReason.STOP_SEQUENCE)) {
+            finish = FinishReason.TOOL_CALLS;
         }
         return response(text.toString(), finish, promptIds.length, generated, started, prefillStart, prefillEnd,
+                firstTokenAt, decodeNanos, decodeSteps, answer);
+    }
+
+    private ChatResponse response(String text, FinishReason finish, int promptTokens, int completionTokens, long started,
+                                  long prefillStart, long prefillEnd, long firstTokenAt, long decodeNanos, int decodeSteps,
+                                  AnswerText answer) {
+        ChatResponse response = response(text, finish, promptTokens, completionTokens, started, prefillStart, prefillEnd,
                 firstTokenAt, decodeNanos, decodeSteps);
+        return new ChatResponse(response.text(), answer.toolCalls(), response.finishReason(), response.usage(),
+                response.timings(), response.route(), answer.toolCallErrors());
     }
 
     private ChatResponse response(String text, FinishReason finish, int promptTokens, int completionTokens, long started,
