@@ -37,6 +37,13 @@ class ChatTemplateFeaturesTest {
     }
 
     @Test
+    void brokenTemplateIsAModelFormatErrorNamingTheKey() {
+        assertThatThrownBy(() -> render("{% for m in messages %}{{ no_such_function(m.content) }}{% endfor %}"))
+                .isInstanceOf(dev.hearth.api.ModelFormatException.class)
+                .hasMessageContaining("tokenizer.chat_template");
+    }
+
+    @Test
     void strftimeNowAndDateStringUseTheClock() {
         assertThat(render("{{ strftime_now('%d %B %Y %H:%M') }}|{{ strftime_now('%Y-%m-%d') }}|{{ date_string }}"))
                 .isEqualTo("07 March 2026 09:05|2026-03-07|07 Mar 2026");
