@@ -9,7 +9,7 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
-import dev.hearth.api.ModelFormatException;
+import dev.hearth.api.UnsupportedModelException;
 import dev.hearth.api.Role;
 import dev.hearth.api.Tool;
 
@@ -65,7 +65,7 @@ public final class ChatTemplate {
         String needle = "<hearth system probe>";
         try {
             return renderRaw(List.of(Message.system(needle), Message.user("hi")), List.of(), false).contains(needle);
-        } catch (InvalidRequestException | ModelFormatException e) {
+        } catch (InvalidRequestException | UnsupportedModelException e) {
             return false;
         }
     }
@@ -106,6 +106,7 @@ public final class ChatTemplate {
         jinjava.getGlobalContext().registerFilter(new PythonFilters.Items());
         jinjava.getGlobalContext().registerFilter(new PythonFilters.Indent());
         jinjava.getGlobalContext().registerExpTest(new PythonFilters.IsIterable());
+        jinjava.getGlobalContext().registerTag(new GenerationTag());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 TemplateFunctions.class, "raiseException", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
@@ -124,7 +125,7 @@ public final class ChatTemplate {
      * @param addGenerationPrompt end with the header that starts the assistant's answer
      * @throws InvalidRequestException if the template rejects the conversation ({@code raise_exception}, e.g. roles
      *                                 that do not alternate), with the template's message
-     * @throws ModelFormatException    if the template itself is broken or uses Jinja this renderer does not support
+     * @throws UnsupportedModelException if the template itself is broken or uses Jinja this renderer does not support
      */
     public String render(List<Message> messages, List<Tool> tools, boolean addGenerationPrompt) {
         return renderRaw(supportsSystemRole ? messages : foldSystemIntoUser(messages), tools, addGenerationPrompt);
@@ -193,8 +194,8 @@ public final class ChatTemplate {
         }
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new ModelFormatException("tokenizer.chat_template", -1, "the chat template cannot be rendered"
-                        + " (line " + error.getLineno() + "): " + error.getMessage());
+                throw new UnsupportedModelException("The model's chat template (tokenizer.chat_template) cannot be"
+                        + " rendered, line " + error.getLineno() + ": " + error.getMessage());
             }
         }
         return result.getOutput();

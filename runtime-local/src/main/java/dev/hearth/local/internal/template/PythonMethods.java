@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The Python {@code str}, {@code dict} and {@code list} methods chat templates call ({@code message.content.strip()},
+ * The Python {@code str} and {@code dict} methods (and string subscripts) chat templates call ({@code message.content.strip()},
  * {@code tool.get('name')}, {@code args.items()}, ...). Jinjava only offers the Java methods of the underlying
  * objects, whose names and semantics differ ({@code startsWith}, regex {@code split}), so this resolver answers those
  * calls first, with Python's semantics, and leaves every other call to jinjava's own resolvers.
@@ -235,8 +235,19 @@ final class PythonMethods extends ELResolver {
         return String.join(separator, parts);
     }
 
+    /** {@code text[0]}, {@code text[-1]}: a one-character string, as in Python (jinjava has no string subscripts). */
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
+        Object target = base instanceof com.hubspot.jinjava.objects.SafeString safe ? safe.getValue() : base;
+        // jinjava hands subscripts over as text ("0", "-1")
+        if (target instanceof String text && property != null && property.toString().matches("-?\\d{1,9}")) {
+            long index = Long.parseLong(property.toString());
+            if (index < 0) {
+                index += text.length();
+            }
+            context.setPropertyResolved(true);
+            return index >= 0 && index < text.length() ? String.valueOf(text.charAt((int) index)) : null;
+        }
         return null;
     }
 

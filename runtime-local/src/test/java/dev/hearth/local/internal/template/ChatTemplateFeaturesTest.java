@@ -37,9 +37,9 @@ class ChatTemplateFeaturesTest {
     }
 
     @Test
-    void brokenTemplateIsAModelFormatErrorNamingTheKey() {
+    void brokenTemplateIsAnUnsupportedModelNamingTheKey() {
         assertThatThrownBy(() -> render("{% for m in messages %}{{ no_such_function(m.content) }}{% endfor %}"))
-                .isInstanceOf(dev.hearth.api.ModelFormatException.class)
+                .isInstanceOf(dev.hearth.api.UnsupportedModelException.class)
                 .hasMessageContaining("tokenizer.chat_template");
     }
 
@@ -67,6 +67,9 @@ class ChatTemplateFeaturesTest {
                 .isEqualTo("Hello,World|a+b--c");
         assertThat(render("{% if messages[1].content.startswith('Hell') and messages[1].content.endswith(('x', 'ld'))"
                 + " and not messages[1].content.startswith('W') %}yes{% endif %}")).isEqualTo("yes");
+        assertThat(render("{{ messages[1].content[0] }}{{ messages[1].content[-1] }}{{ messages[1].content[:5] }}"))
+                .isEqualTo("HdHello");
+        assertThat(render("{% generation %}{{ messages[2].content }}{% endgeneration %}")).isEqualTo("Bye");
         assertThat(render("{{ 'hello wORLD'.title() }} {{ 'x'.upper() }}{{ 'Y'.lower() }} {{ 'aaa'.replace('a', 'b', 2) }}"))
                 .isEqualTo("Hello World Xy bba");
     }
