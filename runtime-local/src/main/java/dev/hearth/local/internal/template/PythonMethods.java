@@ -17,6 +17,7 @@ import java.util.Map;
  * calls first, with Python's semantics, and leaves every other call to jinjava's own resolvers.
  */
 final class PythonMethods extends ELResolver {
+    private static final Object NOT_HANDLED = new Object();
 
     @Override
     public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes, Object[] params) {
@@ -26,30 +27,17 @@ final class PythonMethods extends ELResolver {
         Object target = base instanceof com.hubspot.jinjava.objects.SafeString safe ? safe.getValue() : base;
         Object[] args = params == null ? new Object[0] : params;
         String name = method.toString();
-        Object result;
-        boolean handled = true;
-        switch (target) {
-            case String text -> {
-                result = stringMethod(text, name, args);
-                handled = result != NOT_HANDLED;
-            }
-            case Map<?, ?> map -> {
-                result = mapMethod(map, name, args);
-                handled = result != NOT_HANDLED;
-            }
-            default -> {
-                result = NOT_HANDLED;
-                handled = false;
-            }
-        }
-        if (!handled) {
-            return null;
+        Object result = switch (target) {
+            case String text -> stringMethod(text, name, args);
+            case Map<?, ?> map -> mapMethod(map, name, args);
+            default -> NOT_HANDLED;
+        };
+        if (result == NOT_HANDLED) {
+            return null; // not resolved: jinjava's own resolvers try next
         }
         context.setPropertyResolved(true);
         return result;
     }
-
-    private static final Object NOT_HANDLED = new Object();
 
     private static Object stringMethod(String text, String name, Object[] args) {
         return switch (name) {

@@ -59,7 +59,7 @@ public final class ToolCallStream {
         if (format == ToolCallFormat.LLAMA3_JSON) {
             return acceptLlama();
         }
-        String marker = format.markers().getFirst();
+        String marker = format.opener();
         int at = pending.indexOf(marker);
         if (at >= 0) {
             capturing = true;

@@ -12,6 +12,8 @@ import dev.hearth.api.TokenEvent;
 import dev.hearth.api.spi.CancellationSignal;
 import dev.hearth.local.internal.gguf.GgufFile;
 import dev.hearth.local.internal.gguf.GgufMetadata;
+import dev.hearth.local.internal.gguf.MetadataArray;
+import dev.hearth.local.internal.gguf.MetadataType;
 import dev.hearth.local.internal.gguf.GgufTensorInfo;
 import dev.hearth.local.internal.gguf.GgufWriter;
 import dev.hearth.local.internal.template.ToolCallStream;
@@ -173,6 +175,62 @@ class ChatTemplateEngineTest {
         assertThat(text.toString()).isEmpty();
         assertThat(answer.toolCalls()).isEmpty();
         assertThat(answer.toolCallErrors()).singleElement().satisfies(error -> assertThat(error.rawText()).contains("\"location\": }"));
+    }
+
+    @Test
+    void mistralMarkersThatAreControlTokensReachTheParserAsText() throws IOException {
+        // stories260K with three pieces turned into Mistral's control tokens, as in a real Mistral vocabulary
+        Path copy = directory.resolve("mistral-markers.gguf");
+        String template = Files.readString(SharedModels.file("chat-templates/Mistral-Small-3.2-24B-Instruct-2506.jinja"));
+        int[] markerIds = {509, 510, 511};
+        String[] markerTexts = {"[TOOL_CALLS]", "[ARGS]", "[CALL_ID]"};
+        try (GgufFile source = GgufFile.open(SharedModels.stories260K())) {
+            GgufWriter writer = new GgufWriter();
+            source.metadata().entries().values().forEach(writer::put);
+            String[] tokens = source.metadata().getStringArray("tokenizer.ggml.tokens").clone();
+            int[] types = source.metadata().optionalIntArray("tokenizer.ggml.token_type").orElseThrow().clone();
+            for (int i = 0; i < markerIds.length; i++) {
+                tokens[markerIds[i]] = markerTexts[i];
+                types[markerIds[i]] = 3; // CONTROL
+            }
+            writer.put("tokenizer.ggml.tokens", MetadataType.ARRAY, new MetadataArray(MetadataType.STRING, tokens));
+            writer.put("tokenizer.ggml.token_type", MetadataType.ARRAY, new MetadataArray(MetadataType.INT32, types));
+            writer.putString(PromptFormat.CHAT_TEMPLATE_KEY, template);
+            for (GgufTensorInfo tensor : source.tensors()) {
+                writer.addTensor(tensor.name(), tensor.type(), tensor.dims(), source.data(tensor));
+            }
+            writer.write(copy);
+        }
+        try (LocalGgufRuntime mistral = LocalGgufRuntime.open(copy, 0, 1)) {
+            Tokenizer tokenizer = mistral.tokenizer();
+            assertThat(tokenizer.tokenBytes(markerIds[0])).isEmpty();
+            ChatRequest request = ChatRequest.builder().user("Weather in Paris?").tools(List.of(WEATHER)).build();
+            assertThat(mistral.renderPrompt(request)).contains("[AVAILABLE_TOOLS][{\"type\": \"function\"");
+
+            GgufMetadata metadata;
+            try (GgufFile file = GgufFile.open(copy)) {
+                metadata = file.metadata();
+            }
+            PromptFormat format = PromptFormat.from(metadata, tokenizer, "mistral", Clock.systemUTC());
+            assertThat(format.markerTokens()).containsExactlyInAnyOrder(markerIds[0], markerIds[1], markerIds[2]);
+            AnswerText answer = new AnswerText(tokenizer, true, List.of(), format.toolCallStream(request), format.markerTokens());
+            StringBuilder text = new StringBuilder();
+            text.append(answer.push(markerIds[0]));
+            for (int id : tokenizer.encode("get_weather", false, false)) {
+                text.append(answer.push(id));
+            }
+            text.append(answer.push(markerIds[1]));
+            for (int id : tokenizer.encode("{\"location\": \"Paris\"}", false, false)) {
+                text.append(answer.push(id));
+            }
+            text.append(answer.finish());
+            assertThat(text.toString()).isEmpty();
+            assertThat(answer.toolCallErrors()).isEmpty();
+            assertThat(answer.toolCalls()).singleElement().satisfies(call -> {
+                assertThat(call.name()).isEqualTo("get_weather");
+                assertThat(call.argumentsJson()).isEqualTo("{\"location\":\"Paris\"}");
+            });
+        }
     }
 
     @Test
