@@ -13,7 +13,10 @@ final class PythonFilters {
     private PythonFilters() {
     }
 
-    /** {@code tojson}, {@code tojson(indent=4)}: Python's json.dumps (see {@link PythonJson}). */
+    /**
+     * {@code tojson}, {@code tojson(indent=4)}, {@code tojson(ensure_ascii=False)}, {@code tojson(sort_keys=True)}:
+     * Python's json.dumps as transformers calls it (see {@link PythonJson}).
+     */
     static final class ToJson implements Filter {
         @Override
         public String getName() {
@@ -24,8 +27,10 @@ final class PythonFilters {
         public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
             Object indent = kwargs.containsKey("indent") ? kwargs.get("indent") : args.length > 0 ? args[0] : null;
             Object sortKeys = kwargs.get("sort_keys");
+            // transformers' tojson defaults to ensure_ascii=False; templates may ask for True
+            Object ensureAscii = kwargs.get("ensure_ascii");
             return PythonJson.dumps(var, Optional.ofNullable(indent).map(i -> ((Number) i).intValue()),
-                    Boolean.TRUE.equals(sortKeys));
+                    Boolean.TRUE.equals(sortKeys), Boolean.TRUE.equals(ensureAscii));
         }
 
         @Override

@@ -24,8 +24,27 @@ final class PythonJson {
      * @param sortKeys sort object keys (Python's {@code sort_keys=True}); otherwise insertion order is kept
      */
     static String dumps(Object value, Optional<Integer> indent, boolean sortKeys) {
+        return dumps(value, indent, sortKeys, false);
+    }
+
+    /** As {@link #dumps(Object, Optional, boolean)}; {@code ensureAscii} writes non-ASCII as {@code \\uXXXX}. */
+    static String dumps(Object value, Optional<Integer> indent, boolean sortKeys, boolean ensureAscii) {
         StringBuilder out = new StringBuilder();
         write(out, value, indent.orElse(-1), 0, sortKeys);
+        return ensureAscii ? asciiOnly(out) : out.toString();
+    }
+
+    /** Python escapes every non-ASCII UTF-16 unit, surrogate pairs as two escapes. */
+    private static String asciiOnly(CharSequence json) {
+        StringBuilder out = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c < 0x80) {
+                out.append(c);
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
         return out.toString();
     }
 

@@ -55,6 +55,9 @@ class ChatTemplateFeaturesTest {
         assertThat(render("{{ tools[0].function|tojson }}", CONVERSATION, List.of(tool))).isEqualTo(
                 "{\"name\": \"f\", \"description\": \"Caf\u00e9 \\\"quoted\\\"\\nline\", \"parameters\": {\"type\": \"object\", "
                         + "\"properties\": {}, \"required\": [], \"n\": 1.5, \"i\": 2, \"b\": true, \"z\": null}}");
+        assertThat(render("{{ {'k': 'café 😀'}|tojson(ensure_ascii=True) }}|{{ 'café'|tojson(ensure_ascii=False) }}"
+                + "|{{ {'b': 1, 'a': 2}|tojson(sort_keys=True) }}"))
+                .isEqualTo("{\"k\": \"caf\\u00e9 \\ud83d\\ude00\"}|\"café\"|{\"a\": 2, \"b\": 1}");
         assertThat(render("{{ {'a': [1, {'b': 'c'}], 'e': []}|tojson(indent=2) }}")).isEqualTo(
                 "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"c\"\n    }\n  ],\n  \"e\": []\n}");
     }
