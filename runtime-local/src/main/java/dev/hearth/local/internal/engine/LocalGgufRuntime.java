@@ -8,7 +8,6 @@ import dev.hearth.api.ConfigurationException;
 import dev.hearth.api.ContextOverflowException;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
-import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Route;
 import dev.hearth.api.Timings;
 import dev.hearth.api.TokenEvent;
@@ -26,12 +25,12 @@ import dev.hearth.local.internal.model.LlamaModel;
 import dev.hearth.local.internal.sampling.Sampler;
 import dev.hearth.local.internal.tensor.VectorSupport;
 import dev.hearth.local.internal.threads.WorkerPool;
-import dev.hearth.local.internal.tokenizer.StreamingDetokenizer;
 import dev.hearth.local.internal.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +59,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private final KvCache cache;
     private final ForwardState state;
     private final PrefixReuse prefixes;
+    private final PromptFormat promptFormat;
 
     private LocalGgufRuntime(GgufFile file, LlamaModel model, Tokenizer tokenizer, int contextLength, int threads,
                              PrefixReuse prefixes) {
@@ -74,6 +74,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         this.info = new RuntimeInfo("local-gguf", Locality.IN_PROCESS, List.of(modelName), contextLength);
         this.cache = model.newKvCache(contextLength);
         this.state = model.newState(contextLength);
+        this.promptFormat = PromptFormat.from(file.metadata(), tokenizer, modelName, Clock.systemUTC());
     }
 
     /**
@@ -116,6 +117,11 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         return info;
     }
 
+    /** The prompt text a request becomes, after the chat template (or plain transcript) and BOS handling. */
+    public String renderPrompt(ChatRequest request) {
+        return promptFormat.render(request);
+    }
+
     /** The tokenizer read from the model file (exposed for tools and tests). */
     public Tokenizer tokenizer() {
         return tokenizer;
@@ -124,12 +130,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     @Override
     public ChatResponse generate(ChatRequest request, Consumer<TokenEvent> tokens, CancellationSignal cancellation) {
         long started = System.nanoTime();
-        if (!request.tools().isEmpty()) {
-            throw new InvalidRequestException("Model " + info.defaultModel()
-                    + " has no chat template, so it cannot be offered tools; send the request without tools.");
-        }
-        String prompt = PlainTranscript.render(request.messages());
-        int[] promptIds = tokenizer.encode(prompt, true, false);
+        int[] promptIds = promptFormat.promptIds(request);
         if (promptIds.length > contextLength) {
             throw new ContextOverflowException(promptIds.length, contextLength);
         }
@@ -139,7 +140,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             return cancelledBeforeStart(promptIds.length, started);
         }
         try {
-            return run(request.options(), request.cache(), pinnedTokens, promptIds, tokens, cancellation, started);
+            AnswerText answer = newAnswer(request, promptIds);
+            return run(request.options(), request.cache(), pinnedTokens, promptIds, answer, tokens, cancellation, started);
         } finally {
             turn.unlock();
         }
@@ -165,7 +167,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         if (messages == 0 || !request.cache().enabled()) {
             return 0;
         }
-        int[] prefixIds = tokenizer.encode(PlainTranscript.render(request.messages().subList(0, messages)), true, false);
+        int[] prefixIds = promptFormat.prefixIds(request, messages);
         int common = 0;
         while (common < Math.min(prefixIds.length, promptIds.length) && prefixIds[common] == promptIds[common]) {
             common++;
@@ -178,8 +180,14 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         return prefixes.stats();
     }
 
+    private AnswerText newAnswer(ChatRequest request, int[] promptIds) {
+        boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
+        return new AnswerText(tokenizer, startOfText, request.options().stopSequences(),
+                promptFormat.toolCallStream(request), promptFormat.markerTokens());
+    }
+
     private ChatResponse run(GenerationOptions options, CacheControl cacheControl, int pinnedTokens, int[] promptIds,
-                             Consumer<TokenEvent> tokens, CancellationSignal cancellation, long started) {
+                             AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation, long started) {
         // the prompt and the answer, for the repetition penalty
         int[] history = new int[contextLength + 1];
         System.arraycopy(promptIds, 0, history, 0, promptIds.length);
@@ -199,8 +207,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             }
             long prefillEnd = System.nanoTime();
             prefixes.remember(promptIds, cache, cacheControl, pinnedTokens);
-            ChatResponse response = decode(options, promptIds, cached, history, historyLength, tokens, cancellation,
-                    started, prefillStart, prefillEnd);
+            ChatResponse response = decode(options, promptIds, cached, history, historyLength, answer, tokens,
+                    cancellation, started, prefillStart, prefillEnd);
             // the answer's own blocks serve the next turn, which repeats it
             prefixes.remember(history, cache, cacheControl, 0);
             prefixes.save(cacheControl, history, cache);
@@ -209,13 +217,10 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     }
 
     private ChatResponse decode(GenerationOptions options, int[] promptIds, int cached, int[] history, int historyLength,
-                                Consumer<TokenEvent> tokens, CancellationSignal cancellation, long started,
-                                long prefillStart, long prefillEnd) {
+                                AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation,
+                                long started, long prefillStart, long prefillEnd) {
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         Sampler sampler = new Sampler(options, seed);
-        boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
-        StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer, startOfText);
-        StopSequenceFilter stops = new StopSequenceFilter(options.stopSequences());
         StringBuilder text = new StringBuilder();
 
         int generated = 0;
@@ -233,11 +238,11 @@ public final class LocalGgufRuntime implements InferenceRuntime {
                 break;
             }
             history[historyLength++] = token;
-            String released = stops.accept(detokenizer.push(token));
+            String released = answer.push(token);
             text.append(released);
             tokens.accept(new TokenEvent(generated, token, released));
             generated++;
-            if (stops.stopped()) {
+            if (answer.stopped()) {
                 finish = FinishReason.STOP_SEQUENCE;
                 break;
             }
@@ -259,15 +264,18 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             decodeNanos += System.nanoTime() - stepStart;
             decodeSteps++;
         }
-        if (finish != FinishReason.STOP_SEQUENCE) {
-            String rest = stops.accept(detokenizer.flush()) + stops.flush();
-            if (!rest.isEmpty()) {
-                text.append(rest);
-                tokens.accept(new TokenEvent(generated, -1, rest));
-            }
+        String rest = answer.finish();
+        if (!rest.isEmpty()) {
+            text.append(rest);
+            tokens.accept(new TokenEvent(generated, -1, rest));
         }
-        return response(text.toString(), finish, promptIds.length, cached, generated, started, prefillStart, prefillEnd,
-                firstTokenAt, decodeNanos, decodeSteps);
+        if (answer.calledTools() && (finish == FinishReason.STOP || finish == FinishReason.STOP_SEQUENCE)) {
+            finish = FinishReason.TOOL_CALLS;
+        }
+        ChatResponse response = response(text.toString(), finish, promptIds.length, cached, generated, started,
+                prefillStart, prefillEnd, firstTokenAt, decodeNanos, decodeSteps);
+        return new ChatResponse(response.text(), answer.toolCalls(), response.finishReason(), response.usage(),
+                response.timings(), response.route(), answer.toolCallErrors());
     }
 
     private ChatResponse response(String text, FinishReason finish, int promptTokens, int cachedTokens, int completionTokens,

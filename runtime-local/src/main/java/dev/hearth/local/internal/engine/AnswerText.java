@@ -1,0 +1,71 @@
+package dev.hearth.local.internal.engine;
+
+import dev.hearth.api.ToolCall;
+import dev.hearth.api.ToolCallError;
+import dev.hearth.local.internal.template.ToolCallStream;
+import dev.hearth.local.internal.tokenizer.StreamingDetokenizer;
+import dev.hearth.local.internal.tokenizer.Tokenizer;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns generated token ids into the answer's text as it streams: detokenises (holding back unfinished UTF-8),
+ * cuts at stop sequences ({@link StopSequenceFilter}) and, when tools were offered, keeps tool calls out of the text
+ * ({@link ToolCallStream}). Tool-call marker tokens that are special tokens are decoded as their text so the parser
+ * sees them. Not thread-safe: one per answer.
+ */
+final class AnswerText {
+    private final Tokenizer tokenizer;
+    private final StreamingDetokenizer detokenizer;
+    private final StopSequenceFilter stops;
+    private final Optional<ToolCallStream> toolCalls;
+    private final Set<Integer> markerTokens;
+
+    AnswerText(Tokenizer tokenizer, boolean startOfText, List<String> stopSequences, Optional<ToolCallStream> toolCalls,
+               Set<Integer> markerTokens) {
+        this.tokenizer = tokenizer;
+        this.detokenizer = new StreamingDetokenizer(tokenizer, startOfText);
+        this.stops = new StopSequenceFilter(stopSequences);
+        this.toolCalls = toolCalls;
+        this.markerTokens = markerTokens;
+    }
+
+    /** Adds one generated token; returns the text that can be shown now (possibly ""). */
+    String push(int tokenId) {
+        String decoded = markerTokens.contains(tokenId)
+                ? detokenizer.flush() + tokenizer.tokenText(tokenId)
+                : detokenizer.push(tokenId);
+        String text = stops.accept(decoded);
+        return toolCalls.map(calls -> calls.accept(text)).orElse(text);
+    }
+
+    /** Whether a stop sequence has appeared; nothing after it is released. */
+    boolean stopped() {
+        return stops.stopped();
+    }
+
+    /** Ends the answer and returns the text still held back (none after a stop sequence, except around tool calls). */
+    String finish() {
+        String rest = stops.stopped() ? "" : stops.accept(detokenizer.flush()) + stops.flush();
+        if (toolCalls.isEmpty()) {
+            return rest;
+        }
+        ToolCallStream calls = toolCalls.get();
+        return calls.accept(rest) + calls.finish();
+    }
+
+    List<ToolCall> toolCalls() {
+        return toolCalls.map(ToolCallStream::toolCalls).orElse(List.of());
+    }
+
+    List<ToolCallError> toolCallErrors() {
+        return toolCalls.map(ToolCallStream::errors).orElse(List.of());
+    }
+
+    /** Whether the model began a tool call (well-formed or not). */
+    boolean calledTools() {
+        return toolCalls.map(ToolCallStream::calledTools).orElse(false);
+    }
+}
