@@ -77,10 +77,11 @@ final class TierAParity {
         int[] expectedTop = ints(prompt.get("numpy_prompt_top1"));
         JsonNode promptMargins = prompt.get("numpy_prompt_margin");
         float[] expected = readFloats(prompt.get("logits_numpy").asText());
+        String label = modelName + " " + promptKey;
         try (GgufFile file = GgufFile.open(SharedModels.file("parity/" + fileName(modelName)))) {
             int vocabulary = file.metadata().getStringArray("tokenizer.ggml.tokens").length;
-            assertThat(expected).as("reference logits").hasSize(promptIds.length * vocabulary);
-            TransformerModel model = new TransformerModel(file, ModelConfig.from(file.metadata(), vocabulary));
+            assertThat(expected).as("%s: reference logits", label).hasSize(promptIds.length * vocabulary);
+            TransformerModel model = load(file, vocabulary, label);
             KvCache cache = model.newKvCache(CONTEXT);
             ForwardState state = model.newState(CONTEXT);
 
@@ -89,18 +90,18 @@ final class TierAParity {
                 model.forward(promptIds[position], position, cache, state, pool, true);
                 System.arraycopy(state.logits(), 0, actual, position * vocabulary, vocabulary);
                 if (promptMargins.get(position).asDouble() > NEAR_TIE_MARGIN) {
-                    assertThat(Sampler.argmax(state.logits())).as("top-1 at prompt position %d", position)
+                    assertThat(Sampler.argmax(state.logits())).as("%s: top-1 at prompt position %d", label, position)
                             .isEqualTo(expectedTop[position]);
                 }
             }
-            assertLogitsClose(actual, expected);
+            assertLogitsClose(label, actual, expected);
 
             int[] greedy = ints(prompt.get("numpy_greedy"));
             JsonNode greedyMargins = prompt.get("numpy_greedy_margin");
             int position = promptIds.length;
             for (int step = 0; step < greedy.length; step++) {
                 int token = Sampler.argmax(state.logits());
-                assertThat(token).as("greedy step %d", step).isEqualTo(greedy[step]);
+                assertThat(token).as("%s: greedy step %d", label, step).isEqualTo(greedy[step]);
                 if (greedyMargins.get(step).asDouble() <= NEAR_TIE_MARGIN) {
                     break; // a near-tie: the reference itself could go either way from here
                 }
@@ -109,8 +110,17 @@ final class TierAParity {
         }
     }
 
+    /** Failures name the model: surefire's reports show only the index of a parameterised case. */
+    private static TransformerModel load(GgufFile file, int vocabulary, String label) {
+        try {
+            return new TransformerModel(file, ModelConfig.from(file.metadata(), vocabulary));
+        } catch (RuntimeException e) {
+            throw new AssertionError(label + ": the engine cannot load the model: " + e, e);
+        }
+    }
+
     /** Relative RMS over the whole array and the largest absolute difference. */
-    static void assertLogitsClose(float[] actual, float[] expected) {
+    static void assertLogitsClose(String label, float[] actual, float[] expected) {
         double squaredError = 0;
         double squaredReference = 0;
         double maxDifference = 0;
@@ -121,8 +131,8 @@ final class TierAParity {
             maxDifference = Math.max(maxDifference, Math.abs(difference));
         }
         double relativeRms = Math.sqrt(squaredError / squaredReference);
-        assertThat(relativeRms).as("relative RMS").isLessThanOrEqualTo(MAX_RELATIVE_RMS);
-        assertThat(maxDifference).as("max |diff|").isLessThanOrEqualTo(MAX_ABSOLUTE_DIFFERENCE);
+        assertThat(relativeRms).as("%s: relative RMS", label).isLessThanOrEqualTo(MAX_RELATIVE_RMS);
+        assertThat(maxDifference).as("%s: max |diff|", label).isLessThanOrEqualTo(MAX_ABSOLUTE_DIFFERENCE);
     }
 
     private static int[] ints(JsonNode array) {
