@@ -249,18 +249,27 @@ public final class TransformerModel {
     private void applyRope(float[] vector, int heads, float[] cos, float[] sin) {
         int headDimension = config.headDimension();
         int pairs = config.ropeDimensions() / 2;
-        boolean neox = features.ropeStyle() == RopeStyle.NEOX;
-        int stride = neox ? 1 : 2;
-        int partnerDistance = neox ? pairs : 1;
-        for (int head = 0; head < heads; head++) {
-            int base = head * headDimension;
-            for (int i = 0; i < pairs; i++) {
-                int first = base + stride * i;
-                int second = first + partnerDistance;
-                float x0 = vector[first];
-                float x1 = vector[second];
-                vector[first] = x0 * cos[i] - x1 * sin[i];
-                vector[second] = x0 * sin[i] + x1 * cos[i];
+        // two plain loops rather than one with a computed stride: this runs for every head of every layer
+        if (features.ropeStyle() == RopeStyle.NEOX) {
+            for (int head = 0; head < heads; head++) {
+                int base = head * headDimension;
+                for (int i = 0; i < pairs; i++) {
+                    float x0 = vector[base + i];
+                    float x1 = vector[base + i + pairs];
+                    vector[base + i] = x0 * cos[i] - x1 * sin[i];
+                    vector[base + i + pairs] = x0 * sin[i] + x1 * cos[i];
+                }
+            }
+        } else {
+            for (int head = 0; head < heads; head++) {
+                int base = head * headDimension;
+                for (int i = 0; i < pairs; i++) {
+                    int even = base + 2 * i;
+                    float x0 = vector[even];
+                    float x1 = vector[even + 1];
+                    vector[even] = x0 * cos[i] - x1 * sin[i];
+                    vector[even + 1] = x0 * sin[i] + x1 * cos[i];
+                }
             }
         }
     }
