@@ -38,4 +38,36 @@ public record ArchitectureFeatures(RopeStyle ropeStyle, Activation activation, b
     public static ArchitectureFeatures llama() {
         return new ArchitectureFeatures(RopeStyle.NORMAL, Activation.SILU, false, false, false, false, false, 1f, 0f, 0f);
     }
+
+    public ArchitectureFeatures withNeoxRope() {
+        return new ArchitectureFeatures(RopeStyle.NEOX, activation, attentionBiases, queryKeyNorms, fusedQkv, fusedGateUp,
+                postNorms, embeddingScale, attentionSoftCap, finalSoftCap);
+    }
+
+    public ArchitectureFeatures withRequiredAttentionBiases() {
+        return new ArchitectureFeatures(ropeStyle, activation, true, queryKeyNorms, fusedQkv, fusedGateUp,
+                postNorms, embeddingScale, attentionSoftCap, finalSoftCap);
+    }
+
+    public ArchitectureFeatures withQueryKeyNorms() {
+        return new ArchitectureFeatures(ropeStyle, activation, attentionBiases, true, fusedQkv, fusedGateUp,
+                postNorms, embeddingScale, attentionSoftCap, finalSoftCap);
+    }
+
+    public ArchitectureFeatures withFusedQkvAndGateUp() {
+        return new ArchitectureFeatures(ropeStyle, activation, attentionBiases, queryKeyNorms, true, true,
+                postNorms, embeddingScale, attentionSoftCap, finalSoftCap);
+    }
+
+    /** Gemma's additions: GeGLU, post-attention and post-feed-forward norms, scaled embeddings. */
+    public ArchitectureFeatures withGemmaBlock(float embeddingScale) {
+        return new ArchitectureFeatures(ropeStyle, Activation.GELU_TANH, attentionBiases, queryKeyNorms, fusedQkv,
+                fusedGateUp, true, embeddingScale, attentionSoftCap, finalSoftCap);
+    }
+
+    /** Soft-caps for attention scores and final logits; 0 turns one off. */
+    public ArchitectureFeatures withSoftCaps(float attentionSoftCap, float finalSoftCap) {
+        return new ArchitectureFeatures(ropeStyle, activation, attentionBiases, queryKeyNorms, fusedQkv, fusedGateUp,
+                postNorms, embeddingScale, attentionSoftCap, finalSoftCap);
+    }
 }

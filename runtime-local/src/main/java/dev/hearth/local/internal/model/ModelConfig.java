@@ -82,53 +82,45 @@ public record ModelConfig(Architecture architecture, ArchitectureFeatures featur
         RopeParameters rope = new RopeParameters(ropeBase(metadata, p + "rope.freq_base", 10000),
                 ropePositionScale(metadata, p));
         float defaultScale = (float) (1.0 / Math.sqrt(headDimension));
+        float gemmaEmbeddingScale = (float) Math.sqrt(embedding);
 
-        return switch (architecture) {
-            case LLAMA, MISTRAL -> new ModelConfig(architecture, ArchitectureFeatures.llama(), embedding, layers, heads,
-                    kvHeads, headDimension, feedForward, context, epsilon, ropeDimensions, rope, rope,
-                    SlidingWindow.NONE, defaultScale, vocabularySize);
-            case QWEN2 -> new ModelConfig(architecture,
-                    new ArchitectureFeatures(RopeStyle.NEOX, Activation.SILU, true, false, false, false, false, 1f, 0f, 0f),
-                    embedding, layers, heads, kvHeads, headDimension, feedForward, context, epsilon, ropeDimensions,
-                    rope, rope, SlidingWindow.NONE, defaultScale, vocabularySize);
-            case QWEN3 -> new ModelConfig(architecture,
-                    new ArchitectureFeatures(RopeStyle.NEOX, Activation.SILU, false, true, false, false, false, 1f, 0f, 0f),
-                    embedding, layers, heads, kvHeads, headDimension, feedForward, context, epsilon, ropeDimensions,
-                    rope, rope, SlidingWindow.NONE, defaultScale, vocabularySize);
+        ArchitectureFeatures features = ArchitectureFeatures.llama();
+        RopeParameters slidingRope = rope;
+        SlidingWindow slidingWindow = SlidingWindow.NONE;
+        float attentionScale = defaultScale;
+        switch (architecture) {
+            case LLAMA, MISTRAL -> {
+                // the defaults above are the llama graph; Llama 3's rope_freqs factors are a tensor, found by the weights
+            }
+            case QWEN2 -> features = features.withNeoxRope().withRequiredAttentionBiases();
+            case QWEN3 -> features = features.withNeoxRope().withQueryKeyNorms();
             // llama.cpp ignores phi3.attention.sliding_window: the converters wrote values that do not match how the
             // models were trained, and full attention is what the reference implementations compute.
-            case PHI3 -> new ModelConfig(architecture,
-                    new ArchitectureFeatures(RopeStyle.NEOX, Activation.SILU, false, false, true, true, false, 1f, 0f, 0f),
-                    embedding, layers, heads, kvHeads, headDimension, feedForward, context, epsilon, ropeDimensions,
-                    rope, rope, SlidingWindow.NONE, defaultScale, vocabularySize);
+            case PHI3 -> features = features.withNeoxRope().withFusedQkvAndGateUp();
             case GEMMA2 -> {
-                float attentionCap = positive(metadata, p + "attn_logit_softcapping", GEMMA2_DEFAULT_ATTENTION_CAP);
-                float finalCap = positive(metadata, p + "final_logit_softcapping", GEMMA2_DEFAULT_FINAL_CAP);
+                features = features.withNeoxRope().withGemmaBlock(gemmaEmbeddingScale).withSoftCaps(
+                        positive(metadata, p + "attn_logit_softcapping", GEMMA2_DEFAULT_ATTENTION_CAP),
+                        positive(metadata, p + "final_logit_softcapping", GEMMA2_DEFAULT_FINAL_CAP));
                 int window = metadata.optionalInt(p + "attention.sliding_window", 1, Integer.MAX_VALUE).orElse(GEMMA2_DEFAULT_WINDOW);
-                yield new ModelConfig(architecture,
-                        new ArchitectureFeatures(RopeStyle.NEOX, Activation.GELU_TANH, false, false, false, false, true,
-                                (float) Math.sqrt(embedding), attentionCap, finalCap),
-                        embedding, layers, heads, kvHeads, headDimension, feedForward, context, epsilon, ropeDimensions,
-                        rope, rope, slidingWindow(metadata, p, window, GEMMA2_DEFAULT_PATTERN, layers),
-                        gemmaAttentionScale(layers, 46, embedding, heads, defaultScale), vocabularySize);
+                slidingWindow = slidingWindow(metadata, p, window, GEMMA2_DEFAULT_PATTERN, layers);
+                attentionScale = gemmaAttentionScale(layers, 46, embedding, heads, defaultScale);
             }
             case GEMMA3 -> {
                 float finalCap = metadata.contains(p + "final_logit_softcapping")
                         ? positive(metadata, p + "final_logit_softcapping", 0f) : 0f;
+                features = features.withNeoxRope().withGemmaBlock(gemmaEmbeddingScale).withQueryKeyNorms()
+                        .withSoftCaps(0f, finalCap);
                 int window = metadata.optionalInt(p + "attention.sliding_window", 0, Integer.MAX_VALUE).orElse(0);
-                SlidingWindow sliding = window == 0 ? SlidingWindow.NONE
-                        : slidingWindow(metadata, p, window, GEMMA3_DEFAULT_PATTERN, layers);
-                // local layers keep the short-range base and are never position-scaled (llama.cpp does the same)
-                RopeParameters slidingRope = new RopeParameters(
-                        ropeBase(metadata, p + "rope.freq_base_swa", GEMMA3_DEFAULT_SLIDING_BASE), 1.0);
-                yield new ModelConfig(architecture,
-                        new ArchitectureFeatures(RopeStyle.NEOX, Activation.GELU_TANH, false, true, false, false, true,
-                                (float) Math.sqrt(embedding), 0f, finalCap),
-                        embedding, layers, heads, kvHeads, headDimension, feedForward, context, epsilon, ropeDimensions,
-                        rope, slidingRope, sliding, gemmaAttentionScale(layers, 62, embedding, heads, defaultScale),
-                        vocabularySize);
+                if (window > 0) {
+                    slidingWindow = slidingWindow(metadata, p, window, GEMMA3_DEFAULT_PATTERN, layers);
+                }
+                // local layers keep a short-range base and are never position-scaled (as in llama.cpp)
+                slidingRope = new RopeParameters(ropeBase(metadata, p + "rope.freq_base_swa", GEMMA3_DEFAULT_SLIDING_BASE), 1.0);
+                attentionScale = gemmaAttentionScale(layers, 62, embedding, heads, defaultScale);
             }
-        };
+        }
+        return new ModelConfig(architecture, features, embedding, layers, heads, kvHeads, headDimension, feedForward,
+                context, epsilon, ropeDimensions, rope, slidingRope, slidingWindow, attentionScale, vocabularySize);
     }
 
     /**
