@@ -20,8 +20,8 @@ import dev.hearth.kvcache.PrefixCache;
 import dev.hearth.local.internal.gguf.GgufFile;
 import dev.hearth.local.internal.model.ForwardState;
 import dev.hearth.local.internal.model.KvCache;
-import dev.hearth.local.internal.model.LlamaConfig;
-import dev.hearth.local.internal.model.LlamaModel;
+import dev.hearth.local.internal.model.ModelConfig;
+import dev.hearth.local.internal.model.TransformerModel;
 import dev.hearth.local.internal.sampling.Sampler;
 import dev.hearth.local.internal.tensor.VectorSupport;
 import dev.hearth.local.internal.threads.WorkerPool;
@@ -50,7 +50,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(LocalGgufRuntime.class);
 
     private final GgufFile file;
-    private final LlamaModel model;
+    private final TransformerModel model;
     private final Tokenizer tokenizer;
     private final int contextLength;
     private final WorkerPool pool;
@@ -61,7 +61,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private final PrefixReuse prefixes;
     private final PromptFormat promptFormat;
 
-    private LocalGgufRuntime(GgufFile file, LlamaModel model, Tokenizer tokenizer, int contextLength, int threads,
+    private LocalGgufRuntime(GgufFile file, TransformerModel model, Tokenizer tokenizer, int contextLength, int threads,
                              PrefixReuse prefixes) {
         this.prefixes = prefixes;
         this.file = file;
@@ -95,13 +95,13 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         GgufFile file = GgufFile.open(path);
         try {
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
-            LlamaConfig config = LlamaConfig.from(file.metadata(), tokenizer.vocabularySize());
+            ModelConfig config = ModelConfig.from(file.metadata(), tokenizer.vocabularySize());
             int context = contextLength == 0 ? config.trainedContextLength() : contextLength;
             if (context > config.trainedContextLength()) {
                 throw new ConfigurationException("contextLength " + context + " exceeds the " + config.trainedContextLength()
                         + " tokens " + path.getFileName() + " was trained for; use at most that.");
             }
-            LlamaModel model = new LlamaModel(file, config);
+            TransformerModel model = new TransformerModel(file, config);
             LOG.info("Opened {}: {} layers, {} embedding, {} heads ({} KV), context {}, {} threads", path.getFileName(),
                     config.layerCount(), config.embeddingLength(), config.headCount(), config.kvHeadCount(), context, threads);
             PrefixReuse prefixes = PrefixReuse.open(path, config, prefixCache);

@@ -14,7 +14,7 @@ import dev.hearth.kvcache.PrefixStore;
 import dev.hearth.kvcache.SessionFile;
 import dev.hearth.local.internal.model.KvCache;
 import dev.hearth.local.internal.model.KvTransfer;
-import dev.hearth.local.internal.model.LlamaConfig;
+import dev.hearth.local.internal.model.ModelConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ final class PrefixReuse implements AutoCloseable {
     }
 
     /** Fingerprints the model; opens its prefix store when {@code cache} is configured. */
-    static PrefixReuse open(Path modelFile, LlamaConfig config, Optional<PrefixCache> cache) {
+    static PrefixReuse open(Path modelFile, ModelConfig config, Optional<PrefixCache> cache) {
         String computation = "arch=" + config.architecture() + " layers=0.." + config.layerCount() + " kv=f32 kvDimension="
                 + config.kvDimension() + " engine=" + ENGINE_NUMERICS_VERSION;
         ModelFingerprint fingerprint;

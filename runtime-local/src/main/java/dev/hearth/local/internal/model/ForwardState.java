@@ -10,28 +10,41 @@ public final class ForwardState {
     final float[] query;
     final float[] key;
     final float[] value;
+    /** Output of a fused QKV projection (empty when the model has separate ones). */
+    final float[] queryKeyValue;
     final float[] attentionOutput;
     final float[] projected;
     final float[] gate;
     final float[] up;
+    /** Output of a fused gate-up projection (empty when the model has separate ones). */
+    final float[] gateUp;
     final float[] attentionScores;
     final float[] ropeCos;
     final float[] ropeSin;
+    /** cos/sin for sliding-window layers whose RoPE base differs from the global one (Gemma 3). */
+    final float[] slidingRopeCos;
+    final float[] slidingRopeSin;
     final float[] logits;
+    final MatVecTask matVec = new MatVecTask();
 
-    public ForwardState(LlamaConfig config, int contextLength) {
+    public ForwardState(ModelConfig config, int contextLength) {
+        ArchitectureFeatures features = config.features();
         hidden = new float[config.embeddingLength()];
         normalized = new float[config.embeddingLength()];
         query = new float[config.queryDimension()];
         key = new float[config.kvDimension()];
         value = new float[config.kvDimension()];
+        queryKeyValue = new float[features.fusedQkv() ? config.queryDimension() + 2 * config.kvDimension() : 0];
         attentionOutput = new float[config.queryDimension()];
         projected = new float[config.embeddingLength()];
         gate = new float[config.feedForwardLength()];
-        up = new float[config.feedForwardLength()];
+        up = new float[features.fusedGateUp() ? 0 : config.feedForwardLength()];
+        gateUp = new float[features.fusedGateUp() ? 2 * config.feedForwardLength() : 0];
         attentionScores = new float[contextLength];
         ropeCos = new float[config.ropeDimensions() / 2];
         ropeSin = new float[config.ropeDimensions() / 2];
+        slidingRopeCos = new float[config.ropeDimensions() / 2];
+        slidingRopeSin = new float[config.ropeDimensions() / 2];
         logits = new float[config.vocabularySize()];
     }
 

@@ -5,8 +5,8 @@ import dev.hearth.kvcache.PrefixCache;
 import dev.hearth.local.internal.gguf.GgufFile;
 import dev.hearth.local.internal.model.ForwardState;
 import dev.hearth.local.internal.model.KvCache;
-import dev.hearth.local.internal.model.LlamaConfig;
-import dev.hearth.local.internal.model.LlamaModel;
+import dev.hearth.local.internal.model.ModelConfig;
+import dev.hearth.local.internal.model.TransformerModel;
 import dev.hearth.local.internal.threads.WorkerPool;
 import dev.hearth.local.internal.tokenizer.Tokenizer;
 import dev.hearth.local.testing.SharedModels;
@@ -53,8 +53,8 @@ class PrefixReuseExactnessTest {
         Path path = model(name);
         try (GgufFile file = GgufFile.open(path)) {
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
-            LlamaConfig config = LlamaConfig.from(file.metadata(), tokenizer.vocabularySize());
-            LlamaModel model = new LlamaModel(file, config);
+            ModelConfig config = ModelConfig.from(file.metadata(), tokenizer.vocabularySize());
+            TransformerModel model = new TransformerModel(file, config);
             int[] shared = tokenizer.encode("Once upon a time, there was a little girl named Lily. She loved to play outside"
                     + " in the park with her friends and her big red ball.", true, false);
             assertThat(shared.length % BLOCK).as("the shared prefix ends inside a block").isNotZero();
@@ -84,7 +84,7 @@ class PrefixReuseExactnessTest {
     private int lastReused;
 
     /** Prefills {@code prompt} (reusing what {@code reuse} has, when given) and returns the last position's logits. */
-    private float[] run(LlamaModel model, LlamaConfig config, PrefixReuse reuse, int[] prompt) {
+    private float[] run(TransformerModel model, ModelConfig config, PrefixReuse reuse, int[] prompt) {
         KvCache cache = model.newKvCache(512);
         ForwardState state = model.newState(512);
         int start = 0;

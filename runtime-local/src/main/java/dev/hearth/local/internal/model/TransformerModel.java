@@ -1,0 +1,298 @@
+package dev.hearth.local.internal.model;
+
+import dev.hearth.local.internal.gguf.GgufFile;
+import dev.hearth.local.internal.tensor.FloatOps;
+import dev.hearth.local.internal.tensor.WeightMatrix;
+import dev.hearth.local.internal.threads.WorkerPool;
+
+import java.util.Arrays;
+
+/**
+ * A decoder-only transformer with RMSNorm: token embedding (optionally scaled), then per layer RMSNorm → attention
+ * (optional q/k/v biases and per-head q/k norms, RoPE, grouped-query heads, causal or sliding-window softmax over the
+ * session's KV cache, optional soft-capping) → optional post-norm → residual add → RMSNorm → gated feed-forward
+ * (SwiGLU or GeGLU) → optional post-norm → residual add, then a final RMSNorm, the output projection and an optional
+ * logit soft-cap. Every architecture runs this one pass; what differs is {@link ArchitectureFeatures} data. Reads top
+ * to bottom like the papers; matrix-vector products are split across the worker pool by rows.
+ */
+public final class TransformerModel {
+    private final ModelConfig config;
+    private final ArchitectureFeatures features;
+    private final TransformerWeights weights;
+    /** Per rotated pair i: base^(-2i/d), already divided by the Llama 3 frequency factor when the model has one. */
+    private final double[] ropeInverseFrequencies;
+    /** The same for sliding-window layers; null when they use the global frequencies. */
+    private final double[] slidingRopeInverseFrequencies;
+
+    public TransformerModel(GgufFile file, ModelConfig config) {
+        this.config = config;
+        this.features = config.features();
+        this.weights = new TransformerWeights(file, config);
+        ropeInverseFrequencies = inverseFrequencies(config.rope());
+        slidingRopeInverseFrequencies = config.slidingRope().equals(config.rope()) ? null : inverseFrequencies(config.slidingRope());
+    }
+
+    private double[] inverseFrequencies(RopeParameters rope) {
+        int pairs = config.ropeDimensions() / 2;
+        double[] frequencies = new double[pairs];
+        for (int i = 0; i < pairs; i++) {
+            double frequency = Math.pow(rope.frequencyBase(), -2.0 * i / config.ropeDimensions());
+            if (weights.ropeFrequencyFactors != null) {
+                frequency /= weights.ropeFrequencyFactors[i];
+            }
+            frequencies[i] = frequency;
+        }
+        return frequencies;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public KvCache newKvCache(int contextLength) {
+        return new KvCache(config.layerCount(), config.kvDimension(), contextLength);
+    }
+
+    public ForwardState newState(int contextLength) {
+        return new ForwardState(config, contextLength);
+    }
+
+    /**
+     * Runs one token at {@code position} (which must equal the cache's length: tokens go in order), storing its keys
+     * and values in the cache. Logits are computed only when asked: during prefill only the last prompt token needs
+     * them, and the output projection is the largest matrix of a small model.
+     */
+    public void forward(int token, int position, KvCache cache, ForwardState state, WorkerPool pool, boolean computeLogits) {
+        if (position != cache.length()) {
+            throw new IllegalStateException("position " + position + " does not follow the cache length " + cache.length());
+        }
+        cache.ensurePosition(position);
+        weights.tokenEmbedding.dequantizeRow(token, state.hidden, 0);
+        if (features.embeddingScale() != 1f) {
+            FloatOps.scale(state.hidden, 0, state.hidden.length, features.embeddingScale());
+        }
+        computeRope(position, config.rope(), ropeInverseFrequencies, state.ropeCos, state.ropeSin);
+        if (slidingRopeInverseFrequencies != null) {
+            computeRope(position, config.slidingRope(), slidingRopeInverseFrequencies, state.slidingRopeCos, state.slidingRopeSin);
+        }
+        for (int layer = 0; layer < config.layerCount(); layer++) {
+            LayerWeights w = weights.layers.get(layer);
+            attention(layer, w, position, cache, state, pool);
+            feedForward(w, state, pool);
+        }
+        cache.commit(position);
+        if (computeLogits) {
+            rmsNorm(state.normalized, state.hidden, weights.outputNorm);
+            matVec(weights.output, state.normalized, state.logits, state, pool);
+            if (features.finalSoftCap() > 0) {
+                softCap(state.logits, features.finalSoftCap());
+            }
+        }
+    }
+
+    private void attention(int layer, LayerWeights w, int position, KvCache cache, ForwardState state, WorkerPool pool) {
+        rmsNorm(state.normalized, state.hidden, w.attentionNorm());
+        projectQueryKeyValue(w, state, pool);
+        if (w.queryNorm() != null) {
+            headwiseRmsNorm(state.query, config.headCount(), w.queryNorm());
+            headwiseRmsNorm(state.key, config.kvHeadCount(), w.keyNorm());
+        }
+        boolean sliding = config.slidingWindow().slides(layer);
+        boolean slidingRope = sliding && slidingRopeInverseFrequencies != null;
+        float[] cos = slidingRope ? state.slidingRopeCos : state.ropeCos;
+        float[] sin = slidingRope ? state.slidingRopeSin : state.ropeSin;
+        applyRope(state.query, config.headCount(), cos, sin);
+        applyRope(state.key, config.kvHeadCount(), cos, sin);
+
+        int kvDimension = config.kvDimension();
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        System.arraycopy(state.key, 0, keys, position * kvDimension, kvDimension);
+        System.arraycopy(state.value, 0, values, position * kvDimension, kvDimension);
+
+        int first = config.slidingWindow().firstVisible(layer, position);
+        int headDimension = config.headDimension();
+        float scale = config.attentionScale();
+        float softCap = features.attentionSoftCap();
+        float[] scores = state.attentionScores;
+        Arrays.fill(state.attentionOutput, 0f);
+        for (int head = 0; head < config.headCount(); head++) {
+            int queryOffset = head * headDimension;
+            int kvOffset = (head / config.queriesPerKvHead()) * headDimension;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t = first; t <= position; t++) {
+                float score = FloatOps.dot(state.query, queryOffset, keys, t * kvDimension + kvOffset, headDimension) * scale;
+                if (softCap > 0) {
+                    score = (float) (softCap * Math.tanh(score / softCap));
+                }
+                scores[t] = score;
+                max = Math.max(max, score);
+            }
+            float sum = 0;
+            for (int t = first; t <= position; t++) {
+                float e = (float) Math.exp(scores[t] - max);
+                scores[t] = e;
+                sum += e;
+            }
+            float inverse = 1f / sum;
+            for (int t = first; t <= position; t++) {
+                FloatOps.axpy(scores[t] * inverse, values, t * kvDimension + kvOffset, state.attentionOutput, queryOffset, headDimension);
+            }
+        }
+        matVec(w.attentionOutput(), state.attentionOutput, state.projected, state, pool);
+        addBias(state.projected, w.attentionOutputBias());
+        if (w.postAttentionNorm() != null) {
+            rmsNorm(state.projected, state.projected, w.postAttentionNorm());
+        }
+        add(state.hidden, state.projected);
+    }
+
+    /** Fills {@code state.query/key/value} from the normalised input, with biases when the model has them. */
+    private void projectQueryKeyValue(LayerWeights w, ForwardState state, WorkerPool pool) {
+        if (w.queryKeyValue() != null) {
+            matVec(w.queryKeyValue(), state.normalized, state.queryKeyValue, state, pool);
+            int queryDimension = config.queryDimension();
+            int kvDimension = config.kvDimension();
+            System.arraycopy(state.queryKeyValue, 0, state.query, 0, queryDimension);
+            System.arraycopy(state.queryKeyValue, queryDimension, state.key, 0, kvDimension);
+            System.arraycopy(state.queryKeyValue, queryDimension + kvDimension, state.value, 0, kvDimension);
+            return;
+        }
+        matVec(w.query(), state.normalized, state.query, state, pool);
+        matVec(w.key(), state.normalized, state.key, state, pool);
+        matVec(w.value(), state.normalized, state.value, state, pool);
+        addBias(state.query, w.queryBias());
+        addBias(state.key, w.keyBias());
+        addBias(state.value, w.valueBias());
+    }
+
+    private void feedForward(LayerWeights w, ForwardState state, WorkerPool pool) {
+        rmsNorm(state.normalized, state.hidden, w.feedForwardNorm());
+        float[] gate = state.gate;
+        if (w.gate() == null) {
+            // fused: the first feedForwardLength rows are the gate, the rest the up projection
+            matVec(w.up(), state.normalized, state.gateUp, state, pool);
+            gatedActivation(state.gateUp, 0, state.gateUp, gate.length, gate);
+        } else {
+            matVec(w.gate(), state.normalized, gate, state, pool);
+            matVec(w.up(), state.normalized, state.up, state, pool);
+            gatedActivation(gate, 0, state.up, 0, gate);
+        }
+        matVec(w.down(), gate, state.projected, state, pool);
+        if (w.postFeedForwardNorm() != null) {
+            rmsNorm(state.projected, state.projected, w.postFeedForwardNorm());
+        }
+        add(state.hidden, state.projected);
+    }
+
+    /** {@code out[i] = act(gate[gateOffset+i]) · up[upOffset+i]}; {@code out} may be {@code gate} itself. */
+    private void gatedActivation(float[] gate, int gateOffset, float[] up, int upOffset, float[] out) {
+        int n = out.length;
+        switch (features.activation()) {
+            case SILU -> {
+                for (int i = 0; i < n; i++) {
+                    float g = gate[gateOffset + i];
+                    out[i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
+                }
+            }
+            case GELU_TANH -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = geluTanh(gate[gateOffset + i]) * up[upOffset + i];
+                }
+            }
+        }
+    }
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+    /** GELU's tanh approximation, evaluated in double precision (Gemma's reference; ggml uses an fp16 table). */
+    private static float geluTanh(float x) {
+        double inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+        return (float) (0.5 * x * (1.0 + Math.tanh(inner)));
+    }
+
+    private void rmsNorm(float[] out, float[] in, float[] weight) {
+        rmsNorm(out, in, 0, in.length, weight);
+    }
+
+    /** RMS-normalises {@code in[offset, offset+n)} into {@code out} at the same offset; {@code out} may be {@code in}. */
+    private void rmsNorm(float[] out, float[] in, int offset, int n, float[] weight) {
+        double meanSquare = FloatOps.sumOfSquares(in, offset, n) / n;
+        float inverseRms = (float) (1.0 / Math.sqrt(meanSquare + config.rmsNormEpsilon()));
+        for (int i = 0; i < n; i++) {
+            out[offset + i] = in[offset + i] * inverseRms * weight[i];
+        }
+    }
+
+    /** Each head of {@code vector} is normalised on its own, all with the same {@code head_dim} weights. */
+    private void headwiseRmsNorm(float[] vector, int heads, float[] weight) {
+        int headDimension = config.headDimension();
+        for (int head = 0; head < heads; head++) {
+            rmsNorm(vector, vector, head * headDimension, headDimension, weight);
+        }
+    }
+
+    /** cos/sin of every rotated pair's angle at this position, shared by all heads and layers of the token. */
+    private static void computeRope(int position, RopeParameters rope, double[] inverseFrequencies, float[] cos, float[] sin) {
+        double scaledPosition = position * rope.positionScale();
+        for (int i = 0; i < inverseFrequencies.length; i++) {
+            double angle = scaledPosition * inverseFrequencies[i];
+            cos[i] = (float) Math.cos(angle);
+            sin[i] = (float) Math.sin(angle);
+        }
+    }
+
+    /**
+     * Rotates pair i of every head by angle i: NORMAL pairs adjacent dimensions (2i, 2i+1), NEOX pairs the halves of
+     * the rotated span (i, i + ropeDimensions/2). Dimensions past {@code ropeDimensions} pass through.
+     */
+    private void applyRope(float[] vector, int heads, float[] cos, float[] sin) {
+        int headDimension = config.headDimension();
+        int pairs = config.ropeDimensions() / 2;
+        // two plain loops rather than one with a computed stride: this runs for every head of every layer
+        if (features.ropeStyle() == RopeStyle.NEOX) {
+            for (int head = 0; head < heads; head++) {
+                int base = head * headDimension;
+                for (int i = 0; i < pairs; i++) {
+                    float x0 = vector[base + i];
+                    float x1 = vector[base + i + pairs];
+                    vector[base + i] = x0 * cos[i] - x1 * sin[i];
+                    vector[base + i + pairs] = x0 * sin[i] + x1 * cos[i];
+                }
+            }
+        } else {
+            for (int head = 0; head < heads; head++) {
+                int base = head * headDimension;
+                for (int i = 0; i < pairs; i++) {
+                    int even = base + 2 * i;
+                    float x0 = vector[even];
+                    float x1 = vector[even + 1];
+                    vector[even] = x0 * cos[i] - x1 * sin[i];
+                    vector[even + 1] = x0 * sin[i] + x1 * cos[i];
+                }
+            }
+        }
+    }
+
+    private static void softCap(float[] values, float cap) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (cap * Math.tanh(values[i] / cap));
+        }
+    }
+
+    private static void matVec(WeightMatrix matrix, float[] input, float[] output, ForwardState state, WorkerPool pool) {
+        state.matVec.run(pool, matrix, input, output);
+    }
+
+    private static void addBias(float[] target, float[] bias) {
+        if (bias != null) {
+            add(target, bias);
+        }
+    }
+
+    private static void add(float[] target, float[] addend) {
+        for (int i = 0; i < target.length; i++) {
+            target[i] += addend[i];
+        }
+    }
+}
