@@ -1,0 +1,88 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q3_K weights: super-blocks of 256 values in 110 bytes: 32 bytes of high bits (hmask), 64 bytes of 2-bit quants,
+ * 12 bytes of sixteen packed 6-bit scales ({@link KQuantScales#q3Scale}), fp16 {@code d}. In half h, group j (0..3)
+ * of 32 values is bits 2j..2j+1 of quant bytes 32h..32h+31, and bit 4h + j of hmask[l] is its high bit; a clear
+ * high bit means −4, so q ∈ [−4, 3] and value = (d·scale)·q.
+ *
+ * <p>hmask is loaded once per super-block and each half's quant bytes once; every group is a shift, a mask and a
+ * masked subtract away. Each group spans two 16-value sub-blocks, which feed separate accumulators.
+ */
+final class Q3_KWeightMatrix extends BlockWeightMatrix {
+    private static final int SUPER_BLOCK_VALUES = 256;
+    private static final int HALF_VALUES = 128;
+    private static final int GROUP_VALUES = 32;
+    private static final int SUB_BLOCK_VALUES = 16;
+    private static final int BLOCK_BYTES = 110;
+    private static final int QUANTS_AT = 32;
+    private static final int SCALES_AT = 96;
+    private static final int D_AT = 108;
+    private static final byte HIGH_BIT_CLEAR_OFFSET = 4;
+
+    Q3_KWeightMatrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.Q3_K, data, rows, cols);
+    }
+
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
+        FloatVector firstSubBlocks = FloatVector.zero(FLOAT);
+        FloatVector secondSubBlocks = FloatVector.zero(FLOAT);
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            float d = half(at + D_AT);
+            ByteVector highBits = bytes32(at);
+            for (int half = 0; half < 2; half++) {
+                ByteVector packed = bytes32(at + QUANTS_AT + 32L * half);
+                for (int group = 0; group < 4; group++) {
+                    ByteVector quants = quants(packed, highBits, half, group);
+                    int subBlock = 8 * half + 2 * group;
+                    int xIndex = xOffset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
+                    firstSubBlocks = QuantLanes.accumulateScaled(quants, 0, SUB_BLOCK_VALUES,
+                            scale(at, d, subBlock), x, xIndex, firstSubBlocks);
+                    secondSubBlocks = QuantLanes.accumulateScaled(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES,
+                            scale(at, d, subBlock + 1), x, xIndex + SUB_BLOCK_VALUES, secondSubBlocks);
+                }
+            }
+        }
+        return KernelSpecies.sumLanesInOrder(firstSubBlocks.add(secondSubBlocks));
+    }
+
+    @Override
+    void decodeRow(long rowOffset, float[] out, int offset) {
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            float d = half(at + D_AT);
+            ByteVector highBits = bytes32(at);
+            for (int half = 0; half < 2; half++) {
+                ByteVector packed = bytes32(at + QUANTS_AT + 32L * half);
+                for (int group = 0; group < 4; group++) {
+                    ByteVector quants = quants(packed, highBits, half, group);
+                    int subBlock = 8 * half + 2 * group;
+                    int outIndex = offset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
+                    QuantLanes.storeScaled(quants, 0, SUB_BLOCK_VALUES, scale(at, d, subBlock), out, outIndex);
+                    QuantLanes.storeScaled(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES, scale(at, d, subBlock + 1),
+                            out, outIndex + SUB_BLOCK_VALUES);
+                }
+            }
+        }
+    }
+
+    /** The 32 quants of group {@code group} of half {@code half}: −4..3. */
+    private static ByteVector quants(ByteVector packed, ByteVector highBits, int half, int group) {
+        ByteVector low = packed.lanewise(VectorOperators.LSHR, 2 * group).and((byte) 0x03).sub(HIGH_BIT_CLEAR_OFFSET);
+        return QuantLanes.addWhereBitSet(low, highBits, 4 * half + group, HIGH_BIT_CLEAR_OFFSET);
+    }
+
+    private float scale(long at, float d, int subBlock) {
+        return d * KQuantScales.q3Scale(data, at + SCALES_AT, subBlock);
+    }
+}

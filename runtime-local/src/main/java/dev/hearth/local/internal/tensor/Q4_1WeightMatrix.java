@@ -1,0 +1,57 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Q4_1 weights: blocks of 32 values in 20 bytes, fp16 scale {@code d} and fp16 min {@code m}, then 16 bytes of
+ * nibbles laid out as in Q4_0 (byte j: value j low, value j+16 high) but unbiased: value = q·d + m.
+ *
+ * <p>The low and high nibbles of a block feed separate accumulators, which gives two independent FMA chains.
+ */
+final class Q4_1WeightMatrix extends BlockWeightMatrix {
+    private static final int BLOCK_VALUES = 32;
+    private static final int HALF_BLOCK_VALUES = 16;
+    private static final int BLOCK_BYTES = 20;
+    private static final int NIBBLES_AT = 4;
+
+    Q4_1WeightMatrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.Q4_1, data, rows, cols);
+    }
+
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
+        FloatVector firstHalves = FloatVector.zero(FLOAT);
+        FloatVector secondHalves = FloatVector.zero(FLOAT);
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            int xIndex = xOffset + block * BLOCK_VALUES;
+            float scale = half(at);
+            float min = half(at + 2);
+            ByteVector packed = bytes16(at + NIBBLES_AT);
+            firstHalves = QuantLanes.accumulateAffine(
+                    QuantLanes.lowNibbles(packed), 0, HALF_BLOCK_VALUES, scale, min, x, xIndex, firstHalves);
+            secondHalves = QuantLanes.accumulateAffine(QuantLanes.highNibbles(packed), 0, HALF_BLOCK_VALUES, scale,
+                    min, x, xIndex + HALF_BLOCK_VALUES, secondHalves);
+        }
+        return KernelSpecies.sumLanesInOrder(firstHalves.add(secondHalves));
+    }
+
+    @Override
+    void decodeRow(long rowOffset, float[] out, int offset) {
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            int outIndex = offset + block * BLOCK_VALUES;
+            float scale = half(at);
+            float min = half(at + 2);
+            ByteVector packed = bytes16(at + NIBBLES_AT);
+            QuantLanes.storeAffine(QuantLanes.lowNibbles(packed), 0, HALF_BLOCK_VALUES, scale, min, out, outIndex);
+            QuantLanes.storeAffine(QuantLanes.highNibbles(packed), 0, HALF_BLOCK_VALUES, scale, min, out,
+                    outIndex + HALF_BLOCK_VALUES);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Q4_K weights: super-blocks of 256 values in 144 bytes: fp16 {@code d} and {@code dmin}, 12 bytes of 6-bit
+ * sub-block scales and mins ({@link KQuantScales}), then 128 nibble bytes. Chunk c (64 values) is bytes 32c..32c+31:
+ * the low nibbles are sub-block 2c, the high nibbles sub-block 2c+1, and value = (d·scale)·q − dmin·min.
+ *
+ * <p>One 256-bit load per chunk yields both sub-blocks; the low ones accumulate into one vector and the high ones
+ * into another, so the two FMA chains run side by side.
+ */
+final class Q4_KWeightMatrix extends BlockWeightMatrix {
+    static final int SUPER_BLOCK_VALUES = 256;
+    static final int SUB_BLOCK_VALUES = 32;
+    static final int CHUNKS = 4;
+    private static final int BLOCK_BYTES = 144;
+    private static final int SCALES_AT = 4;
+    private static final int NIBBLES_AT = 16;
+
+    Q4_KWeightMatrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.Q4_K, data, rows, cols);
+    }
+
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
+        FloatVector evenSubBlocks = FloatVector.zero(FLOAT);
+        FloatVector oddSubBlocks = FloatVector.zero(FLOAT);
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            float d = half(at);
+            float dMin = half(at + 2);
+            for (int chunk = 0; chunk < CHUNKS; chunk++) {
+                int xIndex = xOffset + block * SUPER_BLOCK_VALUES + chunk * 2 * SUB_BLOCK_VALUES;
+                int even = 2 * chunk;
+                ByteVector packed = bytes32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
+                evenSubBlocks = QuantLanes.accumulateAffine(QuantLanes.lowNibbles(packed), 0, SUB_BLOCK_VALUES,
+                        scale(at, d, even), minOffset(at, dMin, even), x, xIndex, evenSubBlocks);
+                oddSubBlocks = QuantLanes.accumulateAffine(QuantLanes.highNibbles(packed), 0, SUB_BLOCK_VALUES,
+                        scale(at, d, even + 1), minOffset(at, dMin, even + 1), x, xIndex + SUB_BLOCK_VALUES,
+                        oddSubBlocks);
+            }
+        }
+        return KernelSpecies.sumLanesInOrder(evenSubBlocks.add(oddSubBlocks));
+    }
+
+    @Override
+    void decodeRow(long rowOffset, float[] out, int offset) {
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            float d = half(at);
+            float dMin = half(at + 2);
+            for (int chunk = 0; chunk < CHUNKS; chunk++) {
+                int outIndex = offset + block * SUPER_BLOCK_VALUES + chunk * 2 * SUB_BLOCK_VALUES;
+                int even = 2 * chunk;
+                ByteVector packed = bytes32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
+                QuantLanes.storeAffine(QuantLanes.lowNibbles(packed), 0, SUB_BLOCK_VALUES, scale(at, d, even),
+                        minOffset(at, dMin, even), out, outIndex);
+                QuantLanes.storeAffine(QuantLanes.highNibbles(packed), 0, SUB_BLOCK_VALUES, scale(at, d, even + 1),
+                        minOffset(at, dMin, even + 1), out, outIndex + SUB_BLOCK_VALUES);
+            }
+        }
+    }
+
+    private float scale(long at, float d, int subBlock) {
+        return d * KQuantScales.scale(data, at + SCALES_AT, subBlock);
+    }
+
+    /** −dmin·min: added rather than subtracted, which is the same IEEE operation. */
+    private float minOffset(long at, float dMin, int subBlock) {
+        return -(dMin * KQuantScales.min(data, at + SCALES_AT, subBlock));
+    }
+}

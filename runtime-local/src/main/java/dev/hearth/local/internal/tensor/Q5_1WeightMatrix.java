@@ -1,0 +1,65 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Q5_1 weights: blocks of 32 values in 24 bytes, fp16 scale {@code d}, fp16 min {@code m}, a little-endian 32-bit
+ * word whose bit j is the fifth bit of value j, then 16 nibble bytes as in Q4_1: value = q·d + m with q in 0..31.
+ *
+ * <p>The fifth bits are spread to one byte lane per value with a constant shuffle and a per-lane bit test (see
+ * {@link QuantLanes#withFifthBits}); the 16-byte load that feeds the shuffle starts at the word and stays inside
+ * the block.
+ */
+final class Q5_1WeightMatrix extends BlockWeightMatrix {
+    private static final int BLOCK_VALUES = 32;
+    private static final int HALF_BLOCK_VALUES = 16;
+    private static final int BLOCK_BYTES = 24;
+    private static final int FIFTH_BITS_AT = 4;
+    private static final int NIBBLES_AT = 8;
+
+    Q5_1WeightMatrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.Q5_1, data, rows, cols);
+    }
+
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
+        FloatVector firstHalves = FloatVector.zero(FLOAT);
+        FloatVector secondHalves = FloatVector.zero(FLOAT);
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            int xIndex = xOffset + block * BLOCK_VALUES;
+            float scale = half(at);
+            float min = half(at + 2);
+            firstHalves = QuantLanes.accumulateAffine(
+                    quants(at, false), 0, HALF_BLOCK_VALUES, scale, min, x, xIndex, firstHalves);
+            secondHalves = QuantLanes.accumulateAffine(quants(at, true), 0, HALF_BLOCK_VALUES, scale, min, x,
+                    xIndex + HALF_BLOCK_VALUES, secondHalves);
+        }
+        return KernelSpecies.sumLanesInOrder(firstHalves.add(secondHalves));
+    }
+
+    @Override
+    void decodeRow(long rowOffset, float[] out, int offset) {
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            int outIndex = offset + block * BLOCK_VALUES;
+            float scale = half(at);
+            float min = half(at + 2);
+            QuantLanes.storeAffine(quants(at, false), 0, HALF_BLOCK_VALUES, scale, min, out, outIndex);
+            QuantLanes.storeAffine(
+                    quants(at, true), 0, HALF_BLOCK_VALUES, scale, min, out, outIndex + HALF_BLOCK_VALUES);
+        }
+    }
+
+    /** Values 0..15 (or 16..31 for {@code secondHalf}) of the block at {@code at}: 0..31. */
+    private ByteVector quants(long at, boolean secondHalf) {
+        ByteVector packed = bytes16(at + NIBBLES_AT);
+        ByteVector nibbles = secondHalf ? QuantLanes.highNibbles(packed) : QuantLanes.lowNibbles(packed);
+        return QuantLanes.withFifthBits(nibbles, bytes16(at + FIFTH_BITS_AT), secondHalf);
+    }
+}

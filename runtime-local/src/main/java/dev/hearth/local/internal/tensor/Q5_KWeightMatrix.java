@@ -1,0 +1,90 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Q5_K weights: super-blocks of 256 values in 176 bytes: fp16 {@code d} and {@code dmin}, 12 bytes of 6-bit
+ * sub-block scales and mins ({@link KQuantScales}), 32 bytes of fifth bits, then 128 nibble bytes arranged as in
+ * Q4_K. Byte l of the fifth bits holds, in bit s, the fifth bit of value l of sub-block s. value = (d·scale)·q −
+ * dmin·min with q in 0..31.
+ *
+ * <p>The fifth-bit bytes are loaded once per super-block; each sub-block tests its own bit lane-wise.
+ */
+final class Q5_KWeightMatrix extends BlockWeightMatrix {
+    private static final int SUPER_BLOCK_VALUES = Q4_KWeightMatrix.SUPER_BLOCK_VALUES;
+    private static final int SUB_BLOCK_VALUES = Q4_KWeightMatrix.SUB_BLOCK_VALUES;
+    private static final int CHUNKS = Q4_KWeightMatrix.CHUNKS;
+    private static final int BLOCK_BYTES = 176;
+    private static final int SCALES_AT = 4;
+    private static final int FIFTH_BITS_AT = 16;
+    private static final int NIBBLES_AT = 48;
+    private static final int FIFTH_BIT = 16;
+
+    Q5_KWeightMatrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.Q5_K, data, rows, cols);
+    }
+
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
+        FloatVector evenSubBlocks = FloatVector.zero(FLOAT);
+        FloatVector oddSubBlocks = FloatVector.zero(FLOAT);
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            float d = half(at);
+            float dMin = half(at + 2);
+            ByteVector fifthBits = bytes32(at + FIFTH_BITS_AT);
+            for (int chunk = 0; chunk < CHUNKS; chunk++) {
+                int xIndex = xOffset + block * SUPER_BLOCK_VALUES + chunk * 2 * SUB_BLOCK_VALUES;
+                int even = 2 * chunk;
+                ByteVector packed = bytes32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
+                evenSubBlocks = QuantLanes.accumulateAffine(evenQuants(packed, fifthBits, even), 0,
+                        SUB_BLOCK_VALUES, scale(at, d, even), minOffset(at, dMin, even), x, xIndex, evenSubBlocks);
+                oddSubBlocks = QuantLanes.accumulateAffine(oddQuants(packed, fifthBits, even + 1), 0,
+                        SUB_BLOCK_VALUES, scale(at, d, even + 1), minOffset(at, dMin, even + 1), x,
+                        xIndex + SUB_BLOCK_VALUES, oddSubBlocks);
+            }
+        }
+        return KernelSpecies.sumLanesInOrder(evenSubBlocks.add(oddSubBlocks));
+    }
+
+    @Override
+    void decodeRow(long rowOffset, float[] out, int offset) {
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            float d = half(at);
+            float dMin = half(at + 2);
+            ByteVector fifthBits = bytes32(at + FIFTH_BITS_AT);
+            for (int chunk = 0; chunk < CHUNKS; chunk++) {
+                int outIndex = offset + block * SUPER_BLOCK_VALUES + chunk * 2 * SUB_BLOCK_VALUES;
+                int even = 2 * chunk;
+                ByteVector packed = bytes32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
+                QuantLanes.storeAffine(evenQuants(packed, fifthBits, even), 0, SUB_BLOCK_VALUES,
+                        scale(at, d, even), minOffset(at, dMin, even), out, outIndex);
+                QuantLanes.storeAffine(oddQuants(packed, fifthBits, even + 1), 0, SUB_BLOCK_VALUES,
+                        scale(at, d, even + 1), minOffset(at, dMin, even + 1), out, outIndex + SUB_BLOCK_VALUES);
+            }
+        }
+    }
+
+    private static ByteVector evenQuants(ByteVector packed, ByteVector fifthBits, int subBlock) {
+        return QuantLanes.addWhereBitSet(QuantLanes.lowNibbles(packed), fifthBits, subBlock, FIFTH_BIT);
+    }
+
+    private static ByteVector oddQuants(ByteVector packed, ByteVector fifthBits, int subBlock) {
+        return QuantLanes.addWhereBitSet(QuantLanes.highNibbles(packed), fifthBits, subBlock, FIFTH_BIT);
+    }
+
+    private float scale(long at, float d, int subBlock) {
+        return d * KQuantScales.scale(data, at + SCALES_AT, subBlock);
+    }
+
+    /** −dmin·min: added rather than subtracted, which is the same IEEE operation. */
+    private float minOffset(long at, float dMin, int subBlock) {
+        return -(dMin * KQuantScales.min(data, at + SCALES_AT, subBlock));
+    }
+}

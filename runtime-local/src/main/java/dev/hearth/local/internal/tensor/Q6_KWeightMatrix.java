@@ -1,0 +1,101 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q6_K weights: super-blocks of 256 values in 210 bytes: 128 bytes of low nibbles (ql), 64 bytes of 2-bit upper
+ * parts (qh), 16 signed 8-bit sub-block scales (one per 16 values), fp16 {@code d}. In half h, group k (0..3) of 32
+ * values takes the low (k &lt; 2) or high (k ≥ 2) nibbles of ql[64h + 32·(k mod 2) ..] and bits 2k..2k+1 of
+ * qh[32h ..]; value = (d·scale)·(q − 32).
+ *
+ * <p>Per half, three 256-bit loads give all 128 six-bit quants; the upper bits are moved into place with a byte
+ * shift and mask. Each group of 32 spans two sub-blocks, which feed separate accumulators.
+ */
+final class Q6_KWeightMatrix extends BlockWeightMatrix {
+    private static final int SUPER_BLOCK_VALUES = 256;
+    private static final int HALF_VALUES = 128;
+    private static final int GROUP_VALUES = 32;
+    private static final int SUB_BLOCK_VALUES = 16;
+    private static final int BLOCK_BYTES = 210;
+    private static final int UPPER_BITS_AT = 128;
+    private static final int SCALES_AT = 192;
+    private static final int D_AT = 208;
+    private static final byte BIAS = 32;
+
+    Q6_KWeightMatrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.Q6_K, data, rows, cols);
+    }
+
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
+        FloatVector firstSubBlocks = FloatVector.zero(FLOAT);
+        FloatVector secondSubBlocks = FloatVector.zero(FLOAT);
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            float d = half(at + D_AT);
+            for (int half = 0; half < 2; half++) {
+                ByteVector nibblesOfGroups0And2 = bytes32(at + 64L * half);
+                ByteVector nibblesOfGroups1And3 = bytes32(at + 64L * half + GROUP_VALUES);
+                ByteVector upperBits = bytes32(at + UPPER_BITS_AT + 32L * half);
+                for (int group = 0; group < 4; group++) {
+                    ByteVector quants = quants(nibblesOfGroups0And2, nibblesOfGroups1And3, upperBits, group);
+                    int subBlock = 8 * half + 2 * group;
+                    int xIndex = xOffset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
+                    firstSubBlocks = QuantLanes.accumulateScaled(quants, 0, SUB_BLOCK_VALUES,
+                            scale(at, d, subBlock), x, xIndex, firstSubBlocks);
+                    secondSubBlocks = QuantLanes.accumulateScaled(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES,
+                            scale(at, d, subBlock + 1), x, xIndex + SUB_BLOCK_VALUES, secondSubBlocks);
+                }
+            }
+        }
+        return KernelSpecies.sumLanesInOrder(firstSubBlocks.add(secondSubBlocks));
+    }
+
+    @Override
+    void decodeRow(long rowOffset, float[] out, int offset) {
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            float d = half(at + D_AT);
+            for (int half = 0; half < 2; half++) {
+                ByteVector nibblesOfGroups0And2 = bytes32(at + 64L * half);
+                ByteVector nibblesOfGroups1And3 = bytes32(at + 64L * half + GROUP_VALUES);
+                ByteVector upperBits = bytes32(at + UPPER_BITS_AT + 32L * half);
+                for (int group = 0; group < 4; group++) {
+                    ByteVector quants = quants(nibblesOfGroups0And2, nibblesOfGroups1And3, upperBits, group);
+                    int subBlock = 8 * half + 2 * group;
+                    int outIndex = offset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
+                    QuantLanes.storeScaled(quants, 0, SUB_BLOCK_VALUES, scale(at, d, subBlock), out, outIndex);
+                    QuantLanes.storeScaled(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES, scale(at, d, subBlock + 1),
+                            out, outIndex + SUB_BLOCK_VALUES);
+                }
+            }
+        }
+    }
+
+    /**
+     * Group {@code group}'s 32 quants, bias removed (−32..31). ql bytes 0..31 of the half carry groups 0 (low nibble)
+     * and 2 (high nibble), bytes 32..63 groups 1 and 3; the group's two upper bits sit at bit 2·group of qh.
+     */
+    private static ByteVector quants(ByteVector nibblesOfGroups0And2, ByteVector nibblesOfGroups1And3, ByteVector upperBits,
+            int group) {
+        ByteVector nibbleBytes = group % 2 == 0 ? nibblesOfGroups0And2 : nibblesOfGroups1And3;
+        ByteVector nibbles = group < 2 ? QuantLanes.lowNibbles(nibbleBytes) : QuantLanes.highNibbles(nibbleBytes);
+        // Move bits 2g..2g+1 to bits 4..5.
+        int shiftLeft = 4 - 2 * group;
+        ByteVector upper = shiftLeft >= 0
+                ? upperBits.lanewise(VectorOperators.LSHL, shiftLeft)
+                : upperBits.lanewise(VectorOperators.LSHR, -shiftLeft);
+        return nibbles.or(upper.and((byte) 0x30)).sub(BIAS);
+    }
+
+    private float scale(long at, float d, int subBlock) {
+        return d * data.get(ValueLayout.JAVA_BYTE, at + SCALES_AT + subBlock);
+    }
+}
