@@ -20,27 +20,43 @@ final class KQuantScales {
 
     private KQuantScales() {}
 
-    /** The 6-bit scale of sub-block {@code subBlock} (0..7) of a Q4_K/Q5_K block whose scales start at {@code at}. */
-    static int scale(MemorySegment data, long at, int subBlock) {
-        if (subBlock < 4) {
-            return unsigned(data, at + subBlock) & 0x3F;
+    /**
+     * The 12 packed scale bytes at {@code at}, read as one little-endian long (bytes 0..7) and one int (bytes 8..11),
+     * so the kernels decode them with register arithmetic: per-byte segment reads inside a kernel add enough compiler
+     * nodes to stop C2 inlining its vector helpers.
+     */
+    record Packed(long first8, int last4) {
+        static Packed read(MemorySegment data, long at) {
+            return new Packed(data.get(LittleEndian.LONG, at), data.get(LittleEndian.INT, at + 8));
         }
-        return (unsigned(data, at + subBlock + 4) & 0x0F) | ((unsigned(data, at + subBlock - 4) >>> 6) << 4);
-    }
 
-    /** The 6-bit min of sub-block {@code subBlock} (0..7) of a Q4_K/Q5_K block whose scales start at {@code at}. */
-    static int min(MemorySegment data, long at, int subBlock) {
-        if (subBlock < 4) {
-            return unsigned(data, at + subBlock + 4) & 0x3F;
+        /** Byte {@code index} (0..11), unsigned. */
+        int byteAt(int index) {
+            return index < 8 ? (int) (first8 >>> (8 * index)) & 0xFF : last4 >>> (8 * (index - 8)) & 0xFF;
         }
-        return (unsigned(data, at + subBlock + 4) >>> 4) | ((unsigned(data, at + subBlock) >>> 6) << 4);
-    }
 
-    /** The signed scale (−32..31) of sub-block {@code subBlock} (0..15) of a Q3_K block, bias removed. */
-    static int q3Scale(MemorySegment data, long at, int subBlock) {
-        int lowBits = unsigned(data, at + subBlock % 8) >>> (subBlock < 8 ? 0 : 4) & 0x0F;
-        int highBits = unsigned(data, at + 8 + subBlock % 4) >>> (2 * (subBlock / 4)) & 0x03;
-        return (lowBits | highBits << 4) - 32;
+        /** The 6-bit scale of sub-block {@code subBlock} (0..7) of a Q4_K/Q5_K block. */
+        int scale(int subBlock) {
+            if (subBlock < 4) {
+                return byteAt(subBlock) & 0x3F;
+            }
+            return (byteAt(subBlock + 4) & 0x0F) | (byteAt(subBlock - 4) >>> 6) << 4;
+        }
+
+        /** The 6-bit min of sub-block {@code subBlock} (0..7) of a Q4_K/Q5_K block. */
+        int min(int subBlock) {
+            if (subBlock < 4) {
+                return byteAt(subBlock + 4) & 0x3F;
+            }
+            return (byteAt(subBlock + 4) >>> 4) | (byteAt(subBlock) >>> 6) << 4;
+        }
+
+        /** The signed scale (−32..31) of sub-block {@code subBlock} (0..15) of a Q3_K block, bias removed. */
+        int q3Scale(int subBlock) {
+            int lowBits = byteAt(subBlock % 8) >>> (subBlock < 8 ? 0 : 4) & 0x0F;
+            int highBits = byteAt(8 + subBlock % 4) >>> (2 * (subBlock / 4)) & 0x03;
+            return (lowBits | highBits << 4) - 32;
+        }
     }
 
     /** Packs eight 6-bit scales and mins the way {@link #scale} and {@link #min} read them. */
@@ -62,7 +78,4 @@ final class KQuantScales {
         }
     }
 
-    private static int unsigned(MemorySegment data, long at) {
-        return data.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
-    }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.local.internal.tensor;
 
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -45,11 +46,18 @@ final class Q2_KWeightMatrix extends BlockWeightMatrix {
                     int subBlock = 8 * half + 2 * group;
                     int first = unsignedByte(at + subBlock);
                     int second = unsignedByte(at + subBlock + 1);
+                    FloatVector firstScale = FloatVector.broadcast(FLOAT, scale(d, first));
+                    FloatVector firstOffset = FloatVector.broadcast(FLOAT, minOffset(dMin, first));
+                    FloatVector secondScale = FloatVector.broadcast(FLOAT, scale(d, second));
+                    FloatVector secondOffset = FloatVector.broadcast(FLOAT, minOffset(dMin, second));
                     int xIndex = xOffset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
-                    firstSubBlocks = QuantLanes.accumulateAffine(quants, 0, SUB_BLOCK_VALUES, scale(d, first),
-                            minOffset(dMin, first), x, xIndex, firstSubBlocks);
-                    secondSubBlocks = QuantLanes.accumulateAffine(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES,
-                            scale(d, second), minOffset(dMin, second), x, xIndex + SUB_BLOCK_VALUES, secondSubBlocks);
+                    for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
+                        int xPart = xIndex + part * FLOAT_LANES;
+                        firstSubBlocks = QuantLanes.affinePart(
+                                quants, part, firstScale, firstOffset, x, xPart, firstSubBlocks);
+                        secondSubBlocks = QuantLanes.affinePart(quants, QuantLanes.PARTS_PER_16_VALUES + part,
+                                secondScale, secondOffset, x, xPart + SUB_BLOCK_VALUES, secondSubBlocks);
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.hearth.local.internal.tensor;
 
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -34,22 +35,34 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
 
     @Override
     float rowDot(long rowOffset, float[] x, int xOffset) {
+        // One call per super-block, reduced to a float: the whole row in one compiled method exceeds C2's node budget
+        // for this format, which stops it inlining the vector steps and makes every vector a heap object.
+        float sum = 0;
+        for (int block = 0; block < blocksPerRow; block++) {
+            sum += blockDot(rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * SUPER_BLOCK_VALUES);
+        }
+        return sum;
+    }
+
+    private float blockDot(long at, float[] x, int xBlock) {
         FloatVector firstSubBlocks = FloatVector.zero(FLOAT);
         FloatVector secondSubBlocks = FloatVector.zero(FLOAT);
-        for (int block = 0; block < blocksPerRow; block++) {
-            long at = rowOffset + (long) block * BLOCK_BYTES;
-            float d = half(at + D_AT);
-            ByteVector highBits = bytes32(at);
-            for (int half = 0; half < 2; half++) {
-                ByteVector packed = bytes32(at + QUANTS_AT + 32L * half);
-                for (int group = 0; group < 4; group++) {
-                    ByteVector quants = quants(packed, highBits, half, group);
-                    int subBlock = 8 * half + 2 * group;
-                    int xIndex = xOffset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
-                    firstSubBlocks = QuantLanes.accumulateScaled(quants, 0, SUB_BLOCK_VALUES,
-                            scale(at, d, subBlock), x, xIndex, firstSubBlocks);
-                    secondSubBlocks = QuantLanes.accumulateScaled(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES,
-                            scale(at, d, subBlock + 1), x, xIndex + SUB_BLOCK_VALUES, secondSubBlocks);
+        float d = half(at + D_AT);
+        KQuantScales.Packed scales = KQuantScales.Packed.read(data, at + SCALES_AT);
+        ByteVector highBits = bytes32(at);
+        for (int half = 0; half < 2; half++) {
+            ByteVector packed = bytes32(at + QUANTS_AT + 32L * half);
+            for (int group = 0; group < 4; group++) {
+                ByteVector quants = quants(packed, highBits, half, group);
+                int subBlock = 8 * half + 2 * group;
+                int xIndex = xBlock + half * HALF_VALUES + group * GROUP_VALUES;
+                FloatVector firstScale = FloatVector.broadcast(FLOAT, scale(scales, d, subBlock));
+                FloatVector secondScale = FloatVector.broadcast(FLOAT, scale(scales, d, subBlock + 1));
+                for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
+                    int xPart = xIndex + part * FLOAT_LANES;
+                    firstSubBlocks = QuantLanes.scaledPart(quants, part, firstScale, x, xPart, firstSubBlocks);
+                    secondSubBlocks = QuantLanes.scaledPart(quants, QuantLanes.PARTS_PER_16_VALUES + part,
+                            secondScale, x, xPart + SUB_BLOCK_VALUES, secondSubBlocks);
                 }
             }
         }
@@ -61,6 +74,7 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
         for (int block = 0; block < blocksPerRow; block++) {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             float d = half(at + D_AT);
+            KQuantScales.Packed scales = KQuantScales.Packed.read(data, at + SCALES_AT);
             ByteVector highBits = bytes32(at);
             for (int half = 0; half < 2; half++) {
                 ByteVector packed = bytes32(at + QUANTS_AT + 32L * half);
@@ -68,8 +82,8 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
                     ByteVector quants = quants(packed, highBits, half, group);
                     int subBlock = 8 * half + 2 * group;
                     int outIndex = offset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
-                    QuantLanes.storeScaled(quants, 0, SUB_BLOCK_VALUES, scale(at, d, subBlock), out, outIndex);
-                    QuantLanes.storeScaled(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES, scale(at, d, subBlock + 1),
+                    QuantLanes.storeScaled(quants, 0, SUB_BLOCK_VALUES, scale(scales, d, subBlock), out, outIndex);
+                    QuantLanes.storeScaled(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES, scale(scales, d, subBlock + 1),
                             out, outIndex + SUB_BLOCK_VALUES);
                 }
             }
@@ -82,7 +96,7 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
         return QuantLanes.addWhereBitSet(low, highBits, 4 * half + group, HIGH_BIT_CLEAR_OFFSET);
     }
 
-    private float scale(long at, float d, int subBlock) {
-        return d * KQuantScales.q3Scale(data, at + SCALES_AT, subBlock);
+    private static float scale(KQuantScales.Packed scales, float d, int subBlock) {
+        return d * scales.q3Scale(subBlock);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.local.internal.tensor;
 
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -35,15 +36,24 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             float d = half(at);
             float dMin = half(at + 2);
+            KQuantScales.Packed scales = KQuantScales.Packed.read(data, at + SCALES_AT);
             for (int chunk = 0; chunk < CHUNKS; chunk++) {
                 int xIndex = xOffset + block * SUPER_BLOCK_VALUES + chunk * 2 * SUB_BLOCK_VALUES;
                 int even = 2 * chunk;
+                FloatVector evenScale = FloatVector.broadcast(FLOAT, scale(scales, d, even));
+                FloatVector evenOffset = FloatVector.broadcast(FLOAT, minOffset(scales, dMin, even));
+                FloatVector oddScale = FloatVector.broadcast(FLOAT, scale(scales, d, even + 1));
+                FloatVector oddOffset = FloatVector.broadcast(FLOAT, minOffset(scales, dMin, even + 1));
                 ByteVector packed = bytes32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
-                evenSubBlocks = QuantLanes.accumulateAffine(QuantLanes.lowNibbles(packed), 0, SUB_BLOCK_VALUES,
-                        scale(at, d, even), minOffset(at, dMin, even), x, xIndex, evenSubBlocks);
-                oddSubBlocks = QuantLanes.accumulateAffine(QuantLanes.highNibbles(packed), 0, SUB_BLOCK_VALUES,
-                        scale(at, d, even + 1), minOffset(at, dMin, even + 1), x, xIndex + SUB_BLOCK_VALUES,
-                        oddSubBlocks);
+                ByteVector evenQuants = QuantLanes.lowNibbles(packed);
+                ByteVector oddQuants = QuantLanes.highNibbles(packed);
+                for (int part = 0; part < QuantLanes.PARTS_PER_32_VALUES; part++) {
+                    int xPart = xIndex + part * FLOAT_LANES;
+                    evenSubBlocks =
+                            QuantLanes.affinePart(evenQuants, part, evenScale, evenOffset, x, xPart, evenSubBlocks);
+                    oddSubBlocks = QuantLanes.affinePart(oddQuants, part, oddScale, oddOffset, x,
+                            xPart + SUB_BLOCK_VALUES, oddSubBlocks);
+                }
             }
         }
         return KernelSpecies.sumLanesInOrder(evenSubBlocks.add(oddSubBlocks));
@@ -55,24 +65,25 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             float d = half(at);
             float dMin = half(at + 2);
+            KQuantScales.Packed scales = KQuantScales.Packed.read(data, at + SCALES_AT);
             for (int chunk = 0; chunk < CHUNKS; chunk++) {
                 int outIndex = offset + block * SUPER_BLOCK_VALUES + chunk * 2 * SUB_BLOCK_VALUES;
                 int even = 2 * chunk;
                 ByteVector packed = bytes32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
-                QuantLanes.storeAffine(QuantLanes.lowNibbles(packed), 0, SUB_BLOCK_VALUES, scale(at, d, even),
-                        minOffset(at, dMin, even), out, outIndex);
-                QuantLanes.storeAffine(QuantLanes.highNibbles(packed), 0, SUB_BLOCK_VALUES, scale(at, d, even + 1),
-                        minOffset(at, dMin, even + 1), out, outIndex + SUB_BLOCK_VALUES);
+                QuantLanes.storeAffine(QuantLanes.lowNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even),
+                        minOffset(scales, dMin, even), out, outIndex);
+                QuantLanes.storeAffine(QuantLanes.highNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even + 1),
+                        minOffset(scales, dMin, even + 1), out, outIndex + SUB_BLOCK_VALUES);
             }
         }
     }
 
-    private float scale(long at, float d, int subBlock) {
-        return d * KQuantScales.scale(data, at + SCALES_AT, subBlock);
+    private static float scale(KQuantScales.Packed scales, float d, int subBlock) {
+        return d * scales.scale(subBlock);
     }
 
     /** −dmin·min: added rather than subtracted, which is the same IEEE operation. */
-    private float minOffset(long at, float dMin, int subBlock) {
-        return -(dMin * KQuantScales.min(data, at + SCALES_AT, subBlock));
+    private static float minOffset(KQuantScales.Packed scales, float dMin, int subBlock) {
+        return -(dMin * scales.min(subBlock));
     }
 }

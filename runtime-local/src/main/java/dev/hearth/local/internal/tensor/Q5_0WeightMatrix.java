@@ -1,6 +1,7 @@
 package dev.hearth.local.internal.tensor;
 
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -11,7 +12,7 @@ import jdk.incubator.vector.FloatVector;
  * Q5_0 weights: blocks of 32 values in 22 bytes, fp16 scale {@code d}, a little-endian 32-bit word whose bit j is
  * the fifth bit of value j, then 16 nibble bytes (byte j: value j low, value j+16 high): value = (q − 16)·d.
  *
- * <p>The bias is removed on the bytes and d applied once per half block, after the products with x are summed.
+ * <p>The bias is removed on the bytes, before widening.
  */
 final class Q5_0WeightMatrix extends BlockWeightMatrix {
     private static final int BLOCK_VALUES = 32;
@@ -32,11 +33,14 @@ final class Q5_0WeightMatrix extends BlockWeightMatrix {
         for (int block = 0; block < blocksPerRow; block++) {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             int xIndex = xOffset + block * BLOCK_VALUES;
-            float scale = half(at);
-            firstHalves = QuantLanes.accumulateScaled(
-                    quants(at, false), 0, HALF_BLOCK_VALUES, scale, x, xIndex, firstHalves);
-            secondHalves = QuantLanes.accumulateScaled(
-                    quants(at, true), 0, HALF_BLOCK_VALUES, scale, x, xIndex + HALF_BLOCK_VALUES, secondHalves);
+            ByteVector first = quants(at, false);
+            ByteVector second = quants(at, true);
+            FloatVector scale = FloatVector.broadcast(FLOAT, half(at));
+            for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
+                int xPart = xIndex + part * FLOAT_LANES;
+                firstHalves = QuantLanes.scaledPart(first, part, scale, x, xPart, firstHalves);
+                secondHalves = QuantLanes.scaledPart(second, part, scale, x, xPart + HALF_BLOCK_VALUES, secondHalves);
+            }
         }
         return KernelSpecies.sumLanesInOrder(firstHalves.add(secondHalves));
     }

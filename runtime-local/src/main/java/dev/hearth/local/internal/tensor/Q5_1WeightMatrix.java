@@ -1,6 +1,7 @@
 package dev.hearth.local.internal.tensor;
 
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -33,12 +34,16 @@ final class Q5_1WeightMatrix extends BlockWeightMatrix {
         for (int block = 0; block < blocksPerRow; block++) {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             int xIndex = xOffset + block * BLOCK_VALUES;
-            float scale = half(at);
-            float min = half(at + 2);
-            firstHalves = QuantLanes.accumulateAffine(
-                    quants(at, false), 0, HALF_BLOCK_VALUES, scale, min, x, xIndex, firstHalves);
-            secondHalves = QuantLanes.accumulateAffine(quants(at, true), 0, HALF_BLOCK_VALUES, scale, min, x,
-                    xIndex + HALF_BLOCK_VALUES, secondHalves);
+            FloatVector scale = FloatVector.broadcast(FLOAT, half(at));
+            FloatVector min = FloatVector.broadcast(FLOAT, half(at + 2));
+            ByteVector first = quants(at, false);
+            ByteVector second = quants(at, true);
+            for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
+                int xPart = xIndex + part * FLOAT_LANES;
+                firstHalves = QuantLanes.affinePart(first, part, scale, min, x, xPart, firstHalves);
+                secondHalves =
+                        QuantLanes.affinePart(second, part, scale, min, x, xPart + HALF_BLOCK_VALUES, secondHalves);
+            }
         }
         return KernelSpecies.sumLanesInOrder(firstHalves.add(secondHalves));
     }

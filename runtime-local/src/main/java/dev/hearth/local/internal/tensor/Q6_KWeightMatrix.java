@@ -1,6 +1,7 @@
 package dev.hearth.local.internal.tensor;
 
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -35,23 +36,34 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
 
     @Override
     float rowDot(long rowOffset, float[] x, int xOffset) {
+        // One call per super-block, reduced to a float: the whole row in one compiled method exceeds C2's node budget
+        // for this format, which stops it inlining the vector steps and makes every vector a heap object.
+        float sum = 0;
+        for (int block = 0; block < blocksPerRow; block++) {
+            sum += blockDot(rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * SUPER_BLOCK_VALUES);
+        }
+        return sum;
+    }
+
+    private float blockDot(long at, float[] x, int xBlock) {
         FloatVector firstSubBlocks = FloatVector.zero(FLOAT);
         FloatVector secondSubBlocks = FloatVector.zero(FLOAT);
-        for (int block = 0; block < blocksPerRow; block++) {
-            long at = rowOffset + (long) block * BLOCK_BYTES;
-            float d = half(at + D_AT);
-            for (int half = 0; half < 2; half++) {
-                ByteVector nibblesOfGroups0And2 = bytes32(at + 64L * half);
-                ByteVector nibblesOfGroups1And3 = bytes32(at + 64L * half + GROUP_VALUES);
-                ByteVector upperBits = bytes32(at + UPPER_BITS_AT + 32L * half);
-                for (int group = 0; group < 4; group++) {
-                    ByteVector quants = quants(nibblesOfGroups0And2, nibblesOfGroups1And3, upperBits, group);
-                    int subBlock = 8 * half + 2 * group;
-                    int xIndex = xOffset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
-                    firstSubBlocks = QuantLanes.accumulateScaled(quants, 0, SUB_BLOCK_VALUES,
-                            scale(at, d, subBlock), x, xIndex, firstSubBlocks);
-                    secondSubBlocks = QuantLanes.accumulateScaled(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES,
-                            scale(at, d, subBlock + 1), x, xIndex + SUB_BLOCK_VALUES, secondSubBlocks);
+        float d = half(at + D_AT);
+        for (int half = 0; half < 2; half++) {
+            ByteVector nibblesOfGroups0And2 = bytes32(at + 64L * half);
+            ByteVector nibblesOfGroups1And3 = bytes32(at + 64L * half + GROUP_VALUES);
+            ByteVector upperBits = bytes32(at + UPPER_BITS_AT + 32L * half);
+            for (int group = 0; group < 4; group++) {
+                ByteVector quants = quants(nibblesOfGroups0And2, nibblesOfGroups1And3, upperBits, group);
+                int subBlock = 8 * half + 2 * group;
+                int xIndex = xBlock + half * HALF_VALUES + group * GROUP_VALUES;
+                FloatVector firstScale = FloatVector.broadcast(FLOAT, scale(at, d, subBlock));
+                FloatVector secondScale = FloatVector.broadcast(FLOAT, scale(at, d, subBlock + 1));
+                for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
+                    int xPart = xIndex + part * FLOAT_LANES;
+                    firstSubBlocks = QuantLanes.scaledPart(quants, part, firstScale, x, xPart, firstSubBlocks);
+                    secondSubBlocks = QuantLanes.scaledPart(quants, QuantLanes.PARTS_PER_16_VALUES + part,
+                            secondScale, x, xPart + SUB_BLOCK_VALUES, secondSubBlocks);
                 }
             }
         }
@@ -81,18 +93,16 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
 
     /**
      * Group {@code group}'s 32 quants, bias removed (−32..31). ql bytes 0..31 of the half carry groups 0 (low nibble)
-     * and 2 (high nibble), bytes 32..63 groups 1 and 3; the group's two upper bits sit at bit 2·group of qh.
+     * and 2 (high nibble), bytes 32..63 groups 1 and 3; the group's two upper bits sit at bit 2·group of qh. One code
+     * path for every group (shift counts rather than branches) keeps the compiled kernel small enough to inline.
      */
-    private static ByteVector quants(ByteVector nibblesOfGroups0And2, ByteVector nibblesOfGroups1And3, ByteVector upperBits,
-            int group) {
+    private static ByteVector quants(ByteVector nibblesOfGroups0And2, ByteVector nibblesOfGroups1And3,
+            ByteVector upperBits, int group) {
         ByteVector nibbleBytes = group % 2 == 0 ? nibblesOfGroups0And2 : nibblesOfGroups1And3;
-        ByteVector nibbles = group < 2 ? QuantLanes.lowNibbles(nibbleBytes) : QuantLanes.highNibbles(nibbleBytes);
-        // Move bits 2g..2g+1 to bits 4..5.
-        int shiftLeft = 4 - 2 * group;
-        ByteVector upper = shiftLeft >= 0
-                ? upperBits.lanewise(VectorOperators.LSHL, shiftLeft)
-                : upperBits.lanewise(VectorOperators.LSHR, -shiftLeft);
-        return nibbles.or(upper.and((byte) 0x30)).sub(BIAS);
+        ByteVector nibbles = nibbleBytes.lanewise(VectorOperators.LSHR, 4 * (group / 2)).and((byte) 0x0F);
+        ByteVector upper = upperBits.lanewise(VectorOperators.LSHR, 2 * group).and((byte) 0x03)
+                .lanewise(VectorOperators.LSHL, 4);
+        return nibbles.or(upper).sub(BIAS);
     }
 
     private float scale(long at, float d, int subBlock) {

@@ -11,15 +11,21 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
- * The steps every block-quantised kernel shares once its quants sit unpacked in a byte vector, one small integer per
- * lane: widening runs of lanes to floats and either summing their products with x (the scale applied afterwards,
- * for formats whose value is scale·q) or forming scale·q + offset per lane first (formats with a min, where factoring
- * the min out could cancel catastrophically against the scaled sum).
+ * The steps every block-quantised kernel shares: unpacking nibbles and high bits into a byte vector of small integers,
+ * one per lane, then widening float-vector-sized parts of it, forming each weight (scale·q, or scale·q + offset for
+ * formats with a min) and accumulating its product with x. The weight is formed before it meets x, rather than the
+ * scale and min being factored out of a block sum, because a factored min can cancel catastrophically against the
+ * scaled sum; this costs one multiply per value.
  *
- * <p>Runs start and end on a multiple of {@link KernelSpecies#FLOAT_LANES} (4, 8 or 16), so 16-value sub-blocks
- * are whole float vectors at every supported vector width.
+ * <p>Parts are {@link KernelSpecies#FLOAT_LANES} (4, 8 or 16) values, so 16-value sub-blocks are whole parts at every
+ * supported vector width.
  */
 final class QuantLanes {
+    /** Float vectors per 16 values: 1, 2 or 4. */
+    static final int PARTS_PER_16_VALUES = 16 / FLOAT_LANES;
+    /** Float vectors per 32 values: 2, 4 or 8. */
+    static final int PARTS_PER_32_VALUES = 32 / FLOAT_LANES;
+
     /** Lane j holds bit j mod 8: tests one bit of each fifth-bit byte after {@link #FIFTH_BITS_0_15} spreads them. */
     private static final ByteVector BIT_OF_LANE = ByteVector.fromArray(BYTES_16,
             new byte[] {1, 2, 4, 8, 16, 32, 64, (byte) 128, 1, 2, 4, 8, 16, 32, 64, (byte) 128}, 0);
@@ -59,37 +65,23 @@ final class QuantLanes {
         return quants.lanewise(VectorOperators.ADD, (byte) addend, set);
     }
 
-    /** {@code Σ q·x} lane-wise over lanes {@code [first, first+count)} of {@code quants}, not yet scaled. */
-    static FloatVector dot(ByteVector quants, int first, int count, float[] x, int xIndex) {
-        int firstPart = first / FLOAT_LANES;
-        FloatVector sum = widen(quants, firstPart).mul(FloatVector.fromArray(FLOAT, x, xIndex));
-        for (int part = 1; part < count / FLOAT_LANES; part++) {
-            sum = widen(quants, firstPart + part).fma(FloatVector.fromArray(FLOAT, x, xIndex + part * FLOAT_LANES), sum);
-        }
-        return sum;
-    }
+    // The two per-part steps below are deliberately tiny (under C2's 35-byte always-inline limit) and leave the loop
+    // over parts to the caller: a shared helper that loops is compiled on its own as a "big method" and then not
+    // inlined into the kernels, which boxes every vector crossing the call and runs ten times slower.
 
-    /** {@code sum + scale·Σ q·x} lane-wise over lanes {@code [first, first+count)}: one multiply per run, not per value. */
-    static FloatVector accumulateScaled(ByteVector quants, int first, int count, float scale, float[] x, int xIndex,
+    /** {@code sum + (q·scale)·x} for float part {@code part} of {@code quants} against {@code x[xIndex ..]}. */
+    static FloatVector scaledPart(ByteVector quants, int part, FloatVector scale, float[] x, int xIndex,
             FloatVector sum) {
-        return dot(quants, first, count, x, xIndex).fma(FloatVector.broadcast(FLOAT, scale), sum);
+        return widen(quants, part).mul(scale).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
     }
 
     /**
-     * {@code sum + Σ (q·scale + offset)·x} lane-wise over lanes {@code [first, first+count)} of {@code quants}. The
-     * weight is formed per lane (with one fused multiply-add, so it may differ from the reference's rounding in the
-     * last bit) before it meets x, so the error stays relative to Σ|w·x| even when scale·q and the offset cancel.
+     * {@code sum + (q·scale + offset)·x} for float part {@code part} of {@code quants} against {@code x[xIndex ..]}.
+     * The weight is fused (q·scale + offset rounded once), so it may differ from the reference's in the last bit.
      */
-    static FloatVector accumulateAffine(ByteVector quants, int first, int count, float scale, float offset,
-            float[] x, int xIndex, FloatVector sum) {
-        FloatVector scales = FloatVector.broadcast(FLOAT, scale);
-        FloatVector offsets = FloatVector.broadcast(FLOAT, offset);
-        int firstPart = first / FLOAT_LANES;
-        for (int part = 0; part < count / FLOAT_LANES; part++) {
-            FloatVector weights = widen(quants, firstPart + part).fma(scales, offsets);
-            sum = weights.fma(FloatVector.fromArray(FLOAT, x, xIndex + part * FLOAT_LANES), sum);
-        }
-        return sum;
+    static FloatVector affinePart(ByteVector quants, int part, FloatVector scale, FloatVector offset, float[] x,
+            int xIndex, FloatVector sum) {
+        return widen(quants, part).fma(scale, offset).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
     }
 
     /** Writes {@code scale·q} for lanes {@code [first, first+count)} to {@code out[outIndex ..]}. */
@@ -116,7 +108,7 @@ final class QuantLanes {
     }
 
     /** Lanes {@code part·FLOAT_LANES ..} of {@code quants}, sign-extended and converted to float lanes. */
-    private static FloatVector widen(ByteVector quants, int part) {
+    static FloatVector widen(ByteVector quants, int part) {
         return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
     }
 }

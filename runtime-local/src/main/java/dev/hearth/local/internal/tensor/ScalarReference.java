@@ -168,7 +168,7 @@ public final class ScalarReference {
             int low = unsigned(data, at + 32 + 32 * half + l) >>> (2 * shift) & 0x03;
             boolean highBit = (unsigned(data, at + l) >>> (4 * half + shift) & 1) != 0;
             int quant = low - (highBit ? 0 : 4);
-            out[start + i] = d * KQuantScales.q3Scale(data, at + 96, i / 16) * quant;
+            out[start + i] = d * KQuantScales.Packed.read(data, at + 96).q3Scale(i / 16) * quant;
         }
     }
 
@@ -192,8 +192,9 @@ public final class ScalarReference {
             if (hasFifthBit) {
                 quant |= (unsigned(data, fifthBitsAt + l) >>> subBlock & 1) << 4;
             }
-            float scale = d * KQuantScales.scale(data, scalesAt, subBlock);
-            float min = dMin * KQuantScales.min(data, scalesAt, subBlock);
+            KQuantScales.Packed scales = KQuantScales.Packed.read(data, scalesAt);
+            float scale = d * scales.scale(subBlock);
+            float min = dMin * scales.min(subBlock);
             out[start + i] = scale * quant - min;
         }
     }

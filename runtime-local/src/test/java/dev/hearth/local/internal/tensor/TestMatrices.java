@@ -150,7 +150,7 @@ final class TestMatrices {
     }
 
     /** Where each format keeps its fp16 super-scales (d, and dmin or m where it has one) within a block. */
-    private static int[] halfFieldOffsets(GgmlType type) {
+    static int[] halfFieldOffsets(GgmlType type) {
         return switch (type) {
             case Q5_0 -> new int[] {0};
             case Q4_1, Q5_1, Q4_K, Q5_K -> new int[] {0, 2};
