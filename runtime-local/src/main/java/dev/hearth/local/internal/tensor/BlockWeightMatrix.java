@@ -3,7 +3,6 @@ package dev.hearth.local.internal.tensor;
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import jdk.incubator.vector.ByteVector;
 
 /**
  * What the block-quantised matrices added with the K-quants share: the shape, the argument checks, and the row loop.
@@ -71,16 +70,6 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
 
     /** Writes the row starting at byte {@code rowOffset} to {@code out[offset ..]}; arguments already checked. */
     abstract void decodeRow(long rowOffset, float[] out, int offset);
-
-    /** 16 bytes from byte {@code at}. */
-    final ByteVector bytes16(long at) {
-        return ByteVector.fromMemorySegment(KernelSpecies.BYTES_16, data, at, LittleEndian.ORDER);
-    }
-
-    /** 32 bytes from byte {@code at}. */
-    final ByteVector bytes32(long at) {
-        return ByteVector.fromMemorySegment(KernelSpecies.BYTES_32, data, at, LittleEndian.ORDER);
-    }
 
     /** The unsigned byte at {@code at}. */
     final int unsignedByte(long at) {

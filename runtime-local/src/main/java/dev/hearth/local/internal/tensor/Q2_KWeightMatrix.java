@@ -1,5 +1,6 @@
 package dev.hearth.local.internal.tensor;
 
+import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_32;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
@@ -40,7 +41,7 @@ final class Q2_KWeightMatrix extends BlockWeightMatrix {
             float d = half(at + D_AT);
             float dMin = half(at + D_MIN_AT);
             for (int half = 0; half < 2; half++) {
-                ByteVector packed = bytes32(at + QUANTS_AT + 32L * half);
+                ByteVector packed = load32(at + QUANTS_AT + 32L * half);
                 for (int group = 0; group < 4; group++) {
                     ByteVector quants = quants(packed, group);
                     int subBlock = 8 * half + 2 * group;
@@ -53,9 +54,9 @@ final class Q2_KWeightMatrix extends BlockWeightMatrix {
                     int xIndex = xOffset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
                     for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
                         int xPart = xIndex + part * FLOAT_LANES;
-                        firstSubBlocks = QuantLanes.affinePart(
+                        firstSubBlocks = affinePart(
                                 quants, part, firstScale, firstOffset, x, xPart, firstSubBlocks);
-                        secondSubBlocks = QuantLanes.affinePart(quants, QuantLanes.PARTS_PER_16_VALUES + part,
+                        secondSubBlocks = affinePart(quants, QuantLanes.PARTS_PER_16_VALUES + part,
                                 secondScale, secondOffset, x, xPart + SUB_BLOCK_VALUES, secondSubBlocks);
                     }
                 }
@@ -71,7 +72,7 @@ final class Q2_KWeightMatrix extends BlockWeightMatrix {
             float d = half(at + D_AT);
             float dMin = half(at + D_MIN_AT);
             for (int half = 0; half < 2; half++) {
-                ByteVector packed = bytes32(at + QUANTS_AT + 32L * half);
+                ByteVector packed = load32(at + QUANTS_AT + 32L * half);
                 for (int group = 0; group < 4; group++) {
                     ByteVector quants = quants(packed, group);
                     int subBlock = 8 * half + 2 * group;
@@ -99,5 +100,21 @@ final class Q2_KWeightMatrix extends BlockWeightMatrix {
     /** −dmin·min: added rather than subtracted, which is the same IEEE operation. */
     private static float minOffset(float dMin, int scaleByte) {
         return -(dMin * (scaleByte >>> 4));
+    }
+
+    // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.
+
+    private static FloatVector widenPart(ByteVector quants, int part) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
+    }
+
+    /** {@code sum + (q·scale + offset)·x} for float part {@code part} of {@code quants}. */
+    private static FloatVector affinePart(ByteVector quants, int part, FloatVector scale, FloatVector offset,
+            float[] x, int xIndex, FloatVector sum) {
+        return widenPart(quants, part).fma(scale, offset).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
+    }
+
+    private ByteVector load32(long at) {
+        return ByteVector.fromMemorySegment(BYTES_32, data, at, LittleEndian.ORDER);
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.local.internal.tensor;
 
+import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_32;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
@@ -7,6 +8,7 @@ import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -49,9 +51,9 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
         FloatVector secondSubBlocks = FloatVector.zero(FLOAT);
         float d = half(at + D_AT);
         KQuantScales.Packed scales = KQuantScales.Packed.read(data, at + SCALES_AT);
-        ByteVector highBits = bytes32(at);
+        ByteVector highBits = load32(at);
         for (int half = 0; half < 2; half++) {
-            ByteVector packed = bytes32(at + QUANTS_AT + 32L * half);
+            ByteVector packed = load32(at + QUANTS_AT + 32L * half);
             for (int group = 0; group < 4; group++) {
                 ByteVector quants = quants(packed, highBits, half, group);
                 int subBlock = 8 * half + 2 * group;
@@ -60,8 +62,8 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
                 FloatVector secondScale = FloatVector.broadcast(FLOAT, scale(scales, d, subBlock + 1));
                 for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
                     int xPart = xIndex + part * FLOAT_LANES;
-                    firstSubBlocks = QuantLanes.scaledPart(quants, part, firstScale, x, xPart, firstSubBlocks);
-                    secondSubBlocks = QuantLanes.scaledPart(quants, QuantLanes.PARTS_PER_16_VALUES + part,
+                    firstSubBlocks = scaledPart(quants, part, firstScale, x, xPart, firstSubBlocks);
+                    secondSubBlocks = scaledPart(quants, QuantLanes.PARTS_PER_16_VALUES + part,
                             secondScale, x, xPart + SUB_BLOCK_VALUES, secondSubBlocks);
                 }
             }
@@ -75,9 +77,9 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             float d = half(at + D_AT);
             KQuantScales.Packed scales = KQuantScales.Packed.read(data, at + SCALES_AT);
-            ByteVector highBits = bytes32(at);
+            ByteVector highBits = load32(at);
             for (int half = 0; half < 2; half++) {
-                ByteVector packed = bytes32(at + QUANTS_AT + 32L * half);
+                ByteVector packed = load32(at + QUANTS_AT + 32L * half);
                 for (int group = 0; group < 4; group++) {
                     ByteVector quants = quants(packed, highBits, half, group);
                     int subBlock = 8 * half + 2 * group;
@@ -93,10 +95,32 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
     /** The 32 quants of group {@code group} of half {@code half}: −4..3. */
     private static ByteVector quants(ByteVector packed, ByteVector highBits, int half, int group) {
         ByteVector low = packed.lanewise(VectorOperators.LSHR, 2 * group).and((byte) 0x03).sub(HIGH_BIT_CLEAR_OFFSET);
-        return QuantLanes.addWhereBitSet(low, highBits, 4 * half + group, HIGH_BIT_CLEAR_OFFSET);
+        return addWhereBitSet(low, highBits, 4 * half + group, HIGH_BIT_CLEAR_OFFSET);
     }
 
     private static float scale(KQuantScales.Packed scales, float d, int subBlock) {
         return d * scales.q3Scale(subBlock);
+    }
+
+    // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.
+
+    private static FloatVector widenPart(ByteVector quants, int part) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
+    }
+
+    /** {@code sum + (q·scale)·x} for float part {@code part} of {@code quants}. */
+    private static FloatVector scaledPart(ByteVector quants, int part, FloatVector scale, float[] x, int xIndex,
+            FloatVector sum) {
+        return widenPart(quants, part).mul(scale).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
+    }
+
+    private ByteVector load32(long at) {
+        return ByteVector.fromMemorySegment(BYTES_32, data, at, LittleEndian.ORDER);
+    }
+
+    /** Adds {@code addend} to the lanes of {@code quants} whose lane in {@code bits} has bit {@code bit} set. */
+    private static ByteVector addWhereBitSet(ByteVector quants, ByteVector bits, int bit, int addend) {
+        VectorMask<Byte> set = bits.and((byte) (1 << bit)).compare(VectorOperators.NE, 0);
+        return quants.lanewise(VectorOperators.ADD, (byte) addend, set);
     }
 }

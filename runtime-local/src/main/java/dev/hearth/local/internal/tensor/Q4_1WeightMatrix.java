@@ -1,5 +1,6 @@
 package dev.hearth.local.internal.tensor;
 
+import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_16;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
@@ -7,6 +8,7 @@ import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_1 weights: blocks of 32 values in 20 bytes, fp16 scale {@code d} and fp16 min {@code m}, then 16 bytes of
@@ -33,14 +35,14 @@ final class Q4_1WeightMatrix extends BlockWeightMatrix {
             int xIndex = xOffset + block * BLOCK_VALUES;
             FloatVector scale = FloatVector.broadcast(FLOAT, half(at));
             FloatVector min = FloatVector.broadcast(FLOAT, half(at + 2));
-            ByteVector packed = bytes16(at + NIBBLES_AT);
-            ByteVector first = QuantLanes.lowNibbles(packed);
-            ByteVector second = QuantLanes.highNibbles(packed);
+            ByteVector packed = load16(at + NIBBLES_AT);
+            ByteVector first = lowNibbles(packed);
+            ByteVector second = highNibbles(packed);
             for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
                 int xPart = xIndex + part * FLOAT_LANES;
-                firstHalves = QuantLanes.affinePart(first, part, scale, min, x, xPart, firstHalves);
+                firstHalves = affinePart(first, part, scale, min, x, xPart, firstHalves);
                 secondHalves =
-                        QuantLanes.affinePart(second, part, scale, min, x, xPart + HALF_BLOCK_VALUES, secondHalves);
+                        affinePart(second, part, scale, min, x, xPart + HALF_BLOCK_VALUES, secondHalves);
             }
         }
         return KernelSpecies.sumLanesInOrder(firstHalves.add(secondHalves));
@@ -53,10 +55,34 @@ final class Q4_1WeightMatrix extends BlockWeightMatrix {
             int outIndex = offset + block * BLOCK_VALUES;
             float scale = half(at);
             float min = half(at + 2);
-            ByteVector packed = bytes16(at + NIBBLES_AT);
-            QuantLanes.storeAffine(QuantLanes.lowNibbles(packed), 0, HALF_BLOCK_VALUES, scale, min, out, outIndex);
-            QuantLanes.storeAffine(QuantLanes.highNibbles(packed), 0, HALF_BLOCK_VALUES, scale, min, out,
+            ByteVector packed = load16(at + NIBBLES_AT);
+            QuantLanes.storeAffine(lowNibbles(packed), 0, HALF_BLOCK_VALUES, scale, min, out, outIndex);
+            QuantLanes.storeAffine(highNibbles(packed), 0, HALF_BLOCK_VALUES, scale, min, out,
                     outIndex + HALF_BLOCK_VALUES);
         }
+    }
+
+    // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.
+
+    private static FloatVector widenPart(ByteVector quants, int part) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
+    }
+
+    /** {@code sum + (q·scale + offset)·x} for float part {@code part} of {@code quants}. */
+    private static FloatVector affinePart(ByteVector quants, int part, FloatVector scale, FloatVector offset,
+            float[] x, int xIndex, FloatVector sum) {
+        return widenPart(quants, part).fma(scale, offset).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
+    }
+
+    private ByteVector load16(long at) {
+        return ByteVector.fromMemorySegment(BYTES_16, data, at, LittleEndian.ORDER);
+    }
+
+    private static ByteVector lowNibbles(ByteVector packed) {
+        return packed.and((byte) 0x0F);
+    }
+
+    private static ByteVector highNibbles(ByteVector packed) {
+        return packed.lanewise(VectorOperators.LSHR, 4);
     }
 }

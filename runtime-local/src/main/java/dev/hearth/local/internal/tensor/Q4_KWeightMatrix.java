@@ -1,5 +1,6 @@
 package dev.hearth.local.internal.tensor;
 
+import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_32;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
@@ -7,6 +8,7 @@ import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_K weights: super-blocks of 256 values in 144 bytes: fp16 {@code d} and {@code dmin}, 12 bytes of 6-bit
@@ -44,14 +46,14 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
                 FloatVector evenOffset = FloatVector.broadcast(FLOAT, minOffset(scales, dMin, even));
                 FloatVector oddScale = FloatVector.broadcast(FLOAT, scale(scales, d, even + 1));
                 FloatVector oddOffset = FloatVector.broadcast(FLOAT, minOffset(scales, dMin, even + 1));
-                ByteVector packed = bytes32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
-                ByteVector evenQuants = QuantLanes.lowNibbles(packed);
-                ByteVector oddQuants = QuantLanes.highNibbles(packed);
+                ByteVector packed = load32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
+                ByteVector evenQuants = lowNibbles(packed);
+                ByteVector oddQuants = highNibbles(packed);
                 for (int part = 0; part < QuantLanes.PARTS_PER_32_VALUES; part++) {
                     int xPart = xIndex + part * FLOAT_LANES;
                     evenSubBlocks =
-                            QuantLanes.affinePart(evenQuants, part, evenScale, evenOffset, x, xPart, evenSubBlocks);
-                    oddSubBlocks = QuantLanes.affinePart(oddQuants, part, oddScale, oddOffset, x,
+                            affinePart(evenQuants, part, evenScale, evenOffset, x, xPart, evenSubBlocks);
+                    oddSubBlocks = affinePart(oddQuants, part, oddScale, oddOffset, x,
                             xPart + SUB_BLOCK_VALUES, oddSubBlocks);
                 }
             }
@@ -69,10 +71,10 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
             for (int chunk = 0; chunk < CHUNKS; chunk++) {
                 int outIndex = offset + block * SUPER_BLOCK_VALUES + chunk * 2 * SUB_BLOCK_VALUES;
                 int even = 2 * chunk;
-                ByteVector packed = bytes32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
-                QuantLanes.storeAffine(QuantLanes.lowNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even),
+                ByteVector packed = load32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
+                QuantLanes.storeAffine(lowNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even),
                         minOffset(scales, dMin, even), out, outIndex);
-                QuantLanes.storeAffine(QuantLanes.highNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even + 1),
+                QuantLanes.storeAffine(highNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even + 1),
                         minOffset(scales, dMin, even + 1), out, outIndex + SUB_BLOCK_VALUES);
             }
         }
@@ -85,5 +87,29 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
     /** −dmin·min: added rather than subtracted, which is the same IEEE operation. */
     private static float minOffset(KQuantScales.Packed scales, float dMin, int subBlock) {
         return -(dMin * scales.min(subBlock));
+    }
+
+    // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.
+
+    private static FloatVector widenPart(ByteVector quants, int part) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
+    }
+
+    /** {@code sum + (q·scale + offset)·x} for float part {@code part} of {@code quants}. */
+    private static FloatVector affinePart(ByteVector quants, int part, FloatVector scale, FloatVector offset,
+            float[] x, int xIndex, FloatVector sum) {
+        return widenPart(quants, part).fma(scale, offset).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
+    }
+
+    private ByteVector load32(long at) {
+        return ByteVector.fromMemorySegment(BYTES_32, data, at, LittleEndian.ORDER);
+    }
+
+    private static ByteVector lowNibbles(ByteVector packed) {
+        return packed.and((byte) 0x0F);
+    }
+
+    private static ByteVector highNibbles(ByteVector packed) {
+        return packed.lanewise(VectorOperators.LSHR, 4);
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.local.internal.tensor;
 
+import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_16;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
@@ -7,6 +8,7 @@ import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q5_0 weights: blocks of 32 values in 22 bytes, fp16 scale {@code d}, a little-endian 32-bit word whose bit j is
@@ -38,8 +40,8 @@ final class Q5_0WeightMatrix extends BlockWeightMatrix {
             FloatVector scale = FloatVector.broadcast(FLOAT, half(at));
             for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
                 int xPart = xIndex + part * FLOAT_LANES;
-                firstHalves = QuantLanes.scaledPart(first, part, scale, x, xPart, firstHalves);
-                secondHalves = QuantLanes.scaledPart(second, part, scale, x, xPart + HALF_BLOCK_VALUES, secondHalves);
+                firstHalves = scaledPart(first, part, scale, x, xPart, firstHalves);
+                secondHalves = scaledPart(second, part, scale, x, xPart + HALF_BLOCK_VALUES, secondHalves);
             }
         }
         return KernelSpecies.sumLanesInOrder(firstHalves.add(secondHalves));
@@ -58,8 +60,21 @@ final class Q5_0WeightMatrix extends BlockWeightMatrix {
 
     /** Values 0..15 (or 16..31 for {@code secondHalf}) of the block at {@code at}, bias removed: −16..15. */
     private ByteVector quants(long at, boolean secondHalf) {
-        ByteVector packed = bytes16(at + NIBBLES_AT);
-        ByteVector nibbles = secondHalf ? QuantLanes.highNibbles(packed) : QuantLanes.lowNibbles(packed);
-        return QuantLanes.withFifthBits(nibbles, bytes16(at + FIFTH_BITS_AT), secondHalf).sub(BIAS);
+        ByteVector packed = ByteVector.fromMemorySegment(BYTES_16, data, at + NIBBLES_AT, LittleEndian.ORDER);
+        ByteVector nibbles = secondHalf ? packed.lanewise(VectorOperators.LSHR, 4) : packed.and((byte) 0x0F);
+        ByteVector header = ByteVector.fromMemorySegment(BYTES_16, data, at + FIFTH_BITS_AT, LittleEndian.ORDER);
+        return QuantLanes.withFifthBits(nibbles, header, secondHalf).sub(BIAS);
+    }
+
+    // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.
+
+    private static FloatVector widenPart(ByteVector quants, int part) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
+    }
+
+    /** {@code sum + (q·scale)·x} for float part {@code part} of {@code quants}. */
+    private static FloatVector scaledPart(ByteVector quants, int part, FloatVector scale, float[] x, int xIndex,
+            FloatVector sum) {
+        return widenPart(quants, part).mul(scale).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.local.internal.tensor;
 
+import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_32;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
@@ -50,9 +51,9 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
         FloatVector secondSubBlocks = FloatVector.zero(FLOAT);
         float d = half(at + D_AT);
         for (int half = 0; half < 2; half++) {
-            ByteVector nibblesOfGroups0And2 = bytes32(at + 64L * half);
-            ByteVector nibblesOfGroups1And3 = bytes32(at + 64L * half + GROUP_VALUES);
-            ByteVector upperBits = bytes32(at + UPPER_BITS_AT + 32L * half);
+            ByteVector nibblesOfGroups0And2 = load32(at + 64L * half);
+            ByteVector nibblesOfGroups1And3 = load32(at + 64L * half + GROUP_VALUES);
+            ByteVector upperBits = load32(at + UPPER_BITS_AT + 32L * half);
             for (int group = 0; group < 4; group++) {
                 ByteVector quants = quants(nibblesOfGroups0And2, nibblesOfGroups1And3, upperBits, group);
                 int subBlock = 8 * half + 2 * group;
@@ -61,8 +62,8 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
                 FloatVector secondScale = FloatVector.broadcast(FLOAT, scale(at, d, subBlock + 1));
                 for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
                     int xPart = xIndex + part * FLOAT_LANES;
-                    firstSubBlocks = QuantLanes.scaledPart(quants, part, firstScale, x, xPart, firstSubBlocks);
-                    secondSubBlocks = QuantLanes.scaledPart(quants, QuantLanes.PARTS_PER_16_VALUES + part,
+                    firstSubBlocks = scaledPart(quants, part, firstScale, x, xPart, firstSubBlocks);
+                    secondSubBlocks = scaledPart(quants, QuantLanes.PARTS_PER_16_VALUES + part,
                             secondScale, x, xPart + SUB_BLOCK_VALUES, secondSubBlocks);
                 }
             }
@@ -76,9 +77,9 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             float d = half(at + D_AT);
             for (int half = 0; half < 2; half++) {
-                ByteVector nibblesOfGroups0And2 = bytes32(at + 64L * half);
-                ByteVector nibblesOfGroups1And3 = bytes32(at + 64L * half + GROUP_VALUES);
-                ByteVector upperBits = bytes32(at + UPPER_BITS_AT + 32L * half);
+                ByteVector nibblesOfGroups0And2 = load32(at + 64L * half);
+                ByteVector nibblesOfGroups1And3 = load32(at + 64L * half + GROUP_VALUES);
+                ByteVector upperBits = load32(at + UPPER_BITS_AT + 32L * half);
                 for (int group = 0; group < 4; group++) {
                     ByteVector quants = quants(nibblesOfGroups0And2, nibblesOfGroups1And3, upperBits, group);
                     int subBlock = 8 * half + 2 * group;
@@ -107,5 +108,21 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
 
     private float scale(long at, float d, int subBlock) {
         return d * data.get(ValueLayout.JAVA_BYTE, at + SCALES_AT + subBlock);
+    }
+
+    // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.
+
+    private static FloatVector widenPart(ByteVector quants, int part) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
+    }
+
+    /** {@code sum + (q·scale)·x} for float part {@code part} of {@code quants}. */
+    private static FloatVector scaledPart(ByteVector quants, int part, FloatVector scale, float[] x, int xIndex,
+            FloatVector sum) {
+        return widenPart(quants, part).mul(scale).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
+    }
+
+    private ByteVector load32(long at) {
+        return ByteVector.fromMemorySegment(BYTES_32, data, at, LittleEndian.ORDER);
     }
 }

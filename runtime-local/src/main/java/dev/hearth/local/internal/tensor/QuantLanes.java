@@ -11,11 +11,15 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
- * The steps every block-quantised kernel shares: unpacking nibbles and high bits into a byte vector of small integers,
- * one per lane, then widening float-vector-sized parts of it, forming each weight (scale·q, or scale·q + offset for
- * formats with a min) and accumulating its product with x. The weight is formed before it meets x, rather than the
- * scale and min being factored out of a block sum, because a factored min can cancel catastrophically against the
- * scaled sum; this costs one multiply per value.
+ * What the block-quantised kernels share outside their dot-product loops: the part counts, the spreading of the
+ * legacy Q5 formats' 32-bit fifth-bit word, and the dequantising stores (the embedding-lookup path, where a call per
+ * sub-block costs nothing).
+ *
+ * <p>The dot-product steps are deliberately <em>not</em> here. Every kernel forms each weight (scale·q, or
+ * scale·q + offset for formats with a min) before it meets x — a factored-out min could cancel catastrophically
+ * against the scaled sum — with private copies of those one-line steps: a vector helper shared by every format gets
+ * compiled on its own early, after which C2 refuses to inline it into a kernel ("already compiled into a big method"),
+ * boxing every vector crossing the call; whole formats ran five to ten times slower depending on which ran first.
  *
  * <p>Parts are {@link KernelSpecies#FLOAT_LANES} (4, 8 or 16) values, so 16-value sub-blocks are whole parts at every
  * supported vector width.
@@ -38,16 +42,6 @@ final class QuantLanes {
 
     private QuantLanes() {}
 
-    /** The low nibble of each byte (0..15). */
-    static ByteVector lowNibbles(ByteVector packed) {
-        return packed.and((byte) 0x0F);
-    }
-
-    /** The high nibble of each byte (0..15); LSHR on bytes is unsigned, so no mask is needed. */
-    static ByteVector highNibbles(ByteVector packed) {
-        return packed.lanewise(VectorOperators.LSHR, 4);
-    }
-
     /**
      * Adds 16 to the lanes of {@code nibbles} whose fifth bit is set, for the legacy Q5 formats: {@code header}'s
      * lanes 0..3 hold the little-endian 32-bit word whose bit j belongs to value j of the block; {@code secondHalf}
@@ -57,31 +51,6 @@ final class QuantLanes {
         ByteVector spread = header.rearrange(secondHalf ? FIFTH_BITS_16_31 : FIFTH_BITS_0_15);
         VectorMask<Byte> set = spread.and(BIT_OF_LANE).compare(VectorOperators.NE, 0);
         return nibbles.lanewise(VectorOperators.OR, (byte) 16, set);
-    }
-
-    /** Adds {@code addend} to the lanes of {@code quants} whose lane in {@code bits} has bit {@code bit} set. */
-    static ByteVector addWhereBitSet(ByteVector quants, ByteVector bits, int bit, int addend) {
-        VectorMask<Byte> set = bits.and((byte) (1 << bit)).compare(VectorOperators.NE, 0);
-        return quants.lanewise(VectorOperators.ADD, (byte) addend, set);
-    }
-
-    // The two per-part steps below are deliberately tiny (under C2's 35-byte always-inline limit) and leave the loop
-    // over parts to the caller: a shared helper that loops is compiled on its own as a "big method" and then not
-    // inlined into the kernels, which boxes every vector crossing the call and runs ten times slower.
-
-    /** {@code sum + (q·scale)·x} for float part {@code part} of {@code quants} against {@code x[xIndex ..]}. */
-    static FloatVector scaledPart(ByteVector quants, int part, FloatVector scale, float[] x, int xIndex,
-            FloatVector sum) {
-        return widen(quants, part).mul(scale).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
-    }
-
-    /**
-     * {@code sum + (q·scale + offset)·x} for float part {@code part} of {@code quants} against {@code x[xIndex ..]}.
-     * The weight is fused (q·scale + offset rounded once), so it may differ from the reference's in the last bit.
-     */
-    static FloatVector affinePart(ByteVector quants, int part, FloatVector scale, FloatVector offset, float[] x,
-            int xIndex, FloatVector sum) {
-        return widen(quants, part).fma(scale, offset).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
     }
 
     /** Writes {@code scale·q} for lanes {@code [first, first+count)} to {@code out[outIndex ..]}. */
@@ -108,7 +77,7 @@ final class QuantLanes {
     }
 
     /** Lanes {@code part·FLOAT_LANES ..} of {@code quants}, sign-extended and converted to float lanes. */
-    static FloatVector widen(ByteVector quants, int part) {
+    private static FloatVector widen(ByteVector quants, int part) {
         return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
     }
 }
