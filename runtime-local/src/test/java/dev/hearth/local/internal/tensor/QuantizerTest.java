@@ -257,6 +257,28 @@ class QuantizerTest {
         assertExactRoundTrip(GgmlType.Q6_K, values);
     }
 
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q6_K"})
+    void zeroBlocksDecodeToZeroAndALoneSpikeStaysWithinTheBound(GgmlType type) {
+        // Zeros make every scale zero (no division by one may leak a NaN); a lone spike makes every other sub-block
+        // scale of its K-quant block round to zero.
+        float[] values = new float[512];
+        float[] zeros = ScalarReference.dequantize(
+                type, MemorySegment.ofArray(Quantizer.quantize(type, values)), values.length);
+        // Numerically zero; the symmetric formats store d = 0/−8 = −0 exactly as ggml does, so signed zeros appear.
+        for (float zero : zeros) {
+            assertThat((double) zero).isEqualTo(0.0);
+        }
+        values[300] = -7.25f;
+        float[] decoded = ScalarReference.dequantize(
+                type, MemorySegment.ofArray(Quantizer.quantize(type, values)), values.length);
+        double[] bounds = worstCaseErrors(type, values);
+        for (int i = 0; i < values.length; i++) {
+            assertThat(Math.abs((double) decoded[i] - values[i])).as("%s value %d", type, i)
+                    .isLessThanOrEqualTo(bounds[i]);
+        }
+    }
+
     @Test
     void plainTypesRoundTripAndBf16RoundsToNearestEven() {
         float[] values = {1.5f, -0.1f, 65504f, 0x1.0p-24f, Float.intBitsToFloat(0x3F808000),
