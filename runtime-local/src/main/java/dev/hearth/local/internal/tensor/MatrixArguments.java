@@ -5,7 +5,7 @@ import java.util.Objects;
 /** Argument checks shared by the {@link WeightMatrix} implementations, kept out of the public interface. */
 final class MatrixArguments {
     /** The tensor types {@link WeightMatrix#of} accepts, in the order its error message lists them. */
-    static final String SUPPORTED_TYPES = "F32, F16, BF16, Q8_0, Q4_0";
+    static final String SUPPORTED_TYPES = "F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K";
 
     private MatrixArguments() {}
 

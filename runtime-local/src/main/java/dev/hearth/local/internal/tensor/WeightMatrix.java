@@ -11,7 +11,8 @@ import java.util.Objects;
  * implementations hold only immutable state and never write to the segment.
  */
 public sealed interface WeightMatrix
-        permits F32WeightMatrix, F16WeightMatrix, Bf16WeightMatrix, Q8_0WeightMatrix, Q4_0WeightMatrix {
+        permits F32WeightMatrix, F16WeightMatrix, Bf16WeightMatrix, Q8_0WeightMatrix, Q4_0WeightMatrix,
+                BlockWeightMatrix {
 
     /**
      * Wraps {@code data} as a {@code rows × cols} matrix of {@code type}.
@@ -26,7 +27,7 @@ public sealed interface WeightMatrix
         Objects.requireNonNull(data, "data");
         // Check the type first so an unsupported tensor is reported by type, whatever its sizes.
         boolean supported = switch (type) {
-            case F32, F16, BF16, Q8_0, Q4_0 -> true;
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> true;
             default -> false;
         };
         if (!supported) {
@@ -61,6 +62,14 @@ public sealed interface WeightMatrix
             case BF16 -> new Bf16WeightMatrix(data, rows, cols);
             case Q8_0 -> new Q8_0WeightMatrix(data, rows, cols);
             case Q4_0 -> new Q4_0WeightMatrix(data, rows, cols);
+            case Q4_1 -> new Q4_1WeightMatrix(data, rows, cols);
+            case Q5_0 -> new Q5_0WeightMatrix(data, rows, cols);
+            case Q5_1 -> new Q5_1WeightMatrix(data, rows, cols);
+            case Q2_K -> new Q2_KWeightMatrix(data, rows, cols);
+            case Q3_K -> new Q3_KWeightMatrix(data, rows, cols);
+            case Q4_K -> new Q4_KWeightMatrix(data, rows, cols);
+            case Q5_K -> new Q5_KWeightMatrix(data, rows, cols);
+            case Q6_K -> new Q6_KWeightMatrix(data, rows, cols);
             default -> throw new AssertionError("checked above: " + type);
         };
     }

@@ -31,7 +31,16 @@ class LlamaParityTest {
             "llama-F16, p1", "llama-F16, p2",
             "llama-BF16, p1", "llama-BF16, p2",
             "llama-Q8_0, p1", "llama-Q8_0, p2",
-            "llama-Q4_0, p1", "llama-Q4_0, p2"})
+            "llama-Q4_0, p1", "llama-Q4_0, p2",
+            "llama-Q4_1, p1", "llama-Q4_1, p2",
+            "llama-Q5_0, p1", "llama-Q5_0, p2",
+            "llama-Q5_1, p1", "llama-Q5_1, p2",
+            "llama-Q2_K, p1", "llama-Q2_K, p2",
+            "llama-Q3_K, p1", "llama-Q3_K, p2",
+            "llama-Q4_K, p1", "llama-Q4_K, p2",
+            "llama-Q5_K, p1", "llama-Q5_K, p2",
+            "llama-Q6_K, p1", "llama-Q6_K, p2",
+            "llama-Q4_K_M, p1", "llama-Q4_K_M, p2"})
     void float32PathMeetsTierA(String modelName, String promptKey) throws IOException {
         TierAParity.assertTierA(modelName, promptKey, pool);
     }

@@ -69,6 +69,8 @@ final class TestMatrices {
             }
             case Q8_0 -> fillQ8_0(data, elements / 32, random);
             case Q4_0 -> fillQ4_0(data, elements / 32, random);
+            case Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K ->
+                    fillBlocks(data, type, elements / type.blockSize(), random);
             default -> throw new IllegalArgumentException("no test data for " + type);
         }
         return data;
@@ -143,6 +145,46 @@ final class TestMatrices {
                     default -> random.nextInt(256);
                 };
                 data.set(ValueLayout.JAVA_BYTE, offset + 2 + j, (byte) packed);
+            }
+        }
+    }
+
+    /** Where each format keeps its fp16 super-scales (d, and dmin or m where it has one) within a block. */
+    static int[] halfFieldOffsets(GgmlType type) {
+        return switch (type) {
+            case Q5_0 -> new int[] {0};
+            case Q4_1, Q5_1, Q4_K, Q5_K -> new int[] {0, 2};
+            case Q2_K -> new int[] {80, 82};
+            case Q3_K -> new int[] {108};
+            case Q6_K -> new int[] {208};
+            default -> throw new IllegalArgumentException("no fp16 field table for " + type);
+        };
+    }
+
+    /**
+     * Any block format: every byte that is not an fp16 super-scale (quants, high bits, packed sub-block scales)
+     * follows a per-block pattern — all zero bits, all one bits (every quant and sub-scale at its maximum), the two
+     * alternating nibble and bit patterns, or random — and the fp16 fields cycle through the extreme scales
+     * interleaved with typical ones, d and its companion out of step so every pairing occurs.
+     */
+    private static void fillBlocks(MemorySegment data, GgmlType type, long blocks, Random random) {
+        int[] halfFields = halfFieldOffsets(type);
+        for (long block = 0; block < blocks; block++) {
+            long offset = block * type.blockBytes();
+            int pattern = (int) (block % 7);
+            for (int j = 0; j < type.blockBytes(); j++) {
+                int value = switch (pattern) {
+                    case 0 -> 0x00;
+                    case 1 -> 0xFF;
+                    case 2 -> 0x0F;
+                    case 3 -> 0xF0;
+                    case 4 -> j % 2 == 0 ? 0xAA : 0x55;
+                    default -> random.nextInt(256);
+                };
+                data.set(ValueLayout.JAVA_BYTE, offset + j, (byte) value);
+            }
+            for (int field = 0; field < halfFields.length; field++) {
+                data.set(LE_SHORT, offset + halfFields[field], blockScale(block + 3L * field, random));
             }
         }
     }

@@ -30,11 +30,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WeightMatrixTest {
     private static final double RELATIVE_TOLERANCE = 2e-5;
 
-    private static final List<GgmlType> SUPPORTED =
-            List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+    private static final List<GgmlType> SUPPORTED = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
+            GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,
+            GgmlType.Q5_K, GgmlType.Q6_K);
 
-    /** Shapes per format: quantised cols are whole blocks; plain formats also get cols that leave a scalar tail. */
+    /**
+     * Shapes per format: quantised cols are whole blocks; plain formats also get cols that leave a scalar tail.
+     * K-quant rows are whole 256-value super-blocks, from one up to a Llama-sized 4096.
+     */
     private static List<int[]> shapesFor(GgmlType type) {
+        if (type.blockSize() == 256) {
+            return List.of(new int[] {1, 256}, new int[] {3, 512}, new int[] {5, 768}, new int[] {2, 4096});
+        }
         List<int[]> shapes = new ArrayList<>(List.of(
                 new int[] {1, 32}, new int[] {3, 64}, new int[] {5, 96}, new int[] {4, 1024}, new int[] {2, 4096}));
         if (type.blockSize() == 1) {
@@ -102,8 +109,8 @@ class WeightMatrixTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("formatsAndPlacements")
     void dequantizeRowMatchesScalarReferenceExactly(GgmlType type, Placement placement) {
-        // Dequantised values are exact in float for every format (d·q has at most 19 significant bits), so the
-        // kernels must agree with the reference bit for bit.
+        // The kernels form each value with the same float operations in the same order as the reference (d·scale
+        // first, then ·q, then the min), so they must agree with it bit for bit, signed zeros included.
         try (Arena arena = Arena.ofConfined()) {
             long seed = 200;
             for (int[] shape : shapesFor(type)) {
@@ -135,7 +142,7 @@ class WeightMatrixTest {
         // Repeating matVec a few hundred times gets the row loop compiled by C2 onto the real vector intrinsics,
         // which must give the same answers (up to summation order, hence the tolerance rather than equality).
         int rows = 32;
-        int cols = 128;
+        int cols = type.blockSize() == 256 ? 512 : 128;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = TestMatrices.build(arena, type, rows, cols, Placement.ODD_BYTE_OFFSET, 300);
             WeightMatrix matrix = WeightMatrix.of(type, data, rows, cols);
@@ -191,13 +198,14 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q6_K", "Q4_K", "Q4_1", "Q5_0", "IQ4_NL", "I8", "F64", "MXFP4"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_1", "Q8_K", "IQ2_XXS", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0", "I8",
+        "F64", "MXFP4"})
     void ofRejectsUnsupportedTypesNamingTheType(GgmlType type) {
         MemorySegment data = MemorySegment.ofArray(new byte[(int) type.bytesFor(256)]);
         assertThatThrownBy(() -> WeightMatrix.of(type, data, 1, 256))
                 .isInstanceOf(UnsupportedModelException.class)
                 .hasMessage("tensor type " + type + " is not supported by the local engine yet; supported: F32, F16,"
-                        + " BF16, Q8_0, Q4_0");
+                        + " BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K");
     }
 
     @Test

@@ -1,0 +1,83 @@
+package dev.hearth.local.internal.tensor;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * What the block-quantised matrices added with the K-quants share: the shape, the argument checks, and the row loop.
+ * Each subclass supplies only its row kernels. The per-block work stays inside each final subclass's
+ * {@link #rowDot}, so the JIT compiles and inlines it per format; only the once-per-row call is virtual, which keeps
+ * the vectors in registers even when a model mixes formats (Q4_K_M holds Q4_K and Q6_K tensors).
+ */
+abstract sealed class BlockWeightMatrix implements WeightMatrix
+        permits Q4_1WeightMatrix, Q5_0WeightMatrix, Q5_1WeightMatrix, Q2_KWeightMatrix, Q3_KWeightMatrix,
+                Q4_KWeightMatrix, Q5_KWeightMatrix, Q6_KWeightMatrix {
+    final MemorySegment data;
+    private final GgmlType type;
+    private final int rows;
+    private final int cols;
+    /** Blocks in one row. */
+    final int blocksPerRow;
+    private final long rowBytes;
+
+    BlockWeightMatrix(GgmlType type, MemorySegment data, int rows, int cols) {
+        this.type = type;
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.blocksPerRow = cols / type.blockSize();
+        this.rowBytes = (long) blocksPerRow * type.blockBytes();
+    }
+
+    @Override
+    public final GgmlType type() {
+        return type;
+    }
+
+    @Override
+    public final int rows() {
+        return rows;
+    }
+
+    @Override
+    public final int cols() {
+        return cols;
+    }
+
+    @Override
+    public final float dot(int row, float[] x, int xOffset) {
+        MatrixArguments.checkDot(this, row, x, xOffset);
+        return rowDot(row * rowBytes, x, xOffset);
+    }
+
+    @Override
+    public final void matVec(float[] x, float[] out, int rowStart, int rowEnd) {
+        MatrixArguments.checkMatVec(this, x, out, rowStart, rowEnd);
+        for (int row = rowStart; row < rowEnd; row++) {
+            out[row] = rowDot(row * rowBytes, x, 0);
+        }
+    }
+
+    @Override
+    public final void dequantizeRow(int row, float[] out, int offset) {
+        MatrixArguments.checkDequantizeRow(this, row, out, offset);
+        decodeRow(row * rowBytes, out, offset);
+    }
+
+    /** {@code Σ_j row[j]·x[xOffset+j]} for the row starting at byte {@code rowOffset}; arguments already checked. */
+    abstract float rowDot(long rowOffset, float[] x, int xOffset);
+
+    /** Writes the row starting at byte {@code rowOffset} to {@code out[offset ..]}; arguments already checked. */
+    abstract void decodeRow(long rowOffset, float[] out, int offset);
+
+    /** The unsigned byte at {@code at}. */
+    final int unsignedByte(long at) {
+        return data.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
+    }
+
+    /** The fp16 at byte {@code at}, as a float. */
+    final float half(long at) {
+        return Float.float16ToFloat(data.get(LittleEndian.SHORT, at));
+    }
+}

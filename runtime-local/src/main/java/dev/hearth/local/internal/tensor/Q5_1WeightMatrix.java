@@ -1,0 +1,85 @@
+package dev.hearth.local.internal.tensor;
+
+import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_16;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
+import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
+
+import dev.hearth.local.internal.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q5_1 weights: blocks of 32 values in 24 bytes, fp16 scale {@code d}, fp16 min {@code m}, a little-endian 32-bit
+ * word whose bit j is the fifth bit of value j, then 16 nibble bytes as in Q4_1: value = q·d + m with q in 0..31.
+ *
+ * <p>The fifth bits are spread to one byte lane per value with a constant shuffle and a per-lane bit test (see
+ * {@link QuantLanes#withFifthBits}); the 16-byte load that feeds the shuffle starts at the word and stays inside
+ * the block.
+ */
+final class Q5_1WeightMatrix extends BlockWeightMatrix {
+    private static final int BLOCK_VALUES = 32;
+    private static final int HALF_BLOCK_VALUES = 16;
+    private static final int BLOCK_BYTES = 24;
+    private static final int FIFTH_BITS_AT = 4;
+    private static final int NIBBLES_AT = 8;
+
+    Q5_1WeightMatrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.Q5_1, data, rows, cols);
+    }
+
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
+        FloatVector firstHalves = FloatVector.zero(FLOAT);
+        FloatVector secondHalves = FloatVector.zero(FLOAT);
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            int xIndex = xOffset + block * BLOCK_VALUES;
+            FloatVector scale = FloatVector.broadcast(FLOAT, half(at));
+            FloatVector min = FloatVector.broadcast(FLOAT, half(at + 2));
+            ByteVector first = quants(at, false);
+            ByteVector second = quants(at, true);
+            for (int part = 0; part < QuantLanes.PARTS_PER_16_VALUES; part++) {
+                int xPart = xIndex + part * FLOAT_LANES;
+                firstHalves = affinePart(first, part, scale, min, x, xPart, firstHalves);
+                secondHalves =
+                        affinePart(second, part, scale, min, x, xPart + HALF_BLOCK_VALUES, secondHalves);
+            }
+        }
+        return KernelSpecies.sumLanesInOrder(firstHalves.add(secondHalves));
+    }
+
+    @Override
+    void decodeRow(long rowOffset, float[] out, int offset) {
+        for (int block = 0; block < blocksPerRow; block++) {
+            long at = rowOffset + (long) block * BLOCK_BYTES;
+            int outIndex = offset + block * BLOCK_VALUES;
+            float scale = half(at);
+            float min = half(at + 2);
+            QuantLanes.storeAffine(quants(at, false), 0, HALF_BLOCK_VALUES, scale, min, out, outIndex);
+            QuantLanes.storeAffine(
+                    quants(at, true), 0, HALF_BLOCK_VALUES, scale, min, out, outIndex + HALF_BLOCK_VALUES);
+        }
+    }
+
+    /** Values 0..15 (or 16..31 for {@code secondHalf}) of the block at {@code at}: 0..31. */
+    private ByteVector quants(long at, boolean secondHalf) {
+        ByteVector packed = ByteVector.fromMemorySegment(BYTES_16, data, at + NIBBLES_AT, LittleEndian.ORDER);
+        ByteVector nibbles = secondHalf ? packed.lanewise(VectorOperators.LSHR, 4) : packed.and((byte) 0x0F);
+        ByteVector header = ByteVector.fromMemorySegment(BYTES_16, data, at + FIFTH_BITS_AT, LittleEndian.ORDER);
+        return QuantLanes.withFifthBits(nibbles, header, secondHalf);
+    }
+
+    // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.
+
+    private static FloatVector widenPart(ByteVector quants, int part) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
+    }
+
+    /** {@code sum + (q·scale + offset)·x} for float part {@code part} of {@code quants}. */
+    private static FloatVector affinePart(ByteVector quants, int part, FloatVector scale, FloatVector offset,
+            float[] x, int xIndex, FloatVector sum) {
+        return widenPart(quants, part).fma(scale, offset).fma(FloatVector.fromArray(FLOAT, x, xIndex), sum);
+    }
+}
