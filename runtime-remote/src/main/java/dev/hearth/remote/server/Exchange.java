@@ -1,0 +1,160 @@
+package dev.hearth.remote.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One HTTP request and its response, on top of Jetty's core API, written blocking from the handling thread. A write
+ * that fails because the client went away throws {@link ClientGoneException}; callbacks registered with
+ * {@link #onClientGone} run when Jetty sees the connection fail while a generation is still running.
+ */
+final class Exchange {
+    private final Request request;
+    private final Response response;
+    private final Dialect dialect;
+    private final List<Runnable> goneActions = new CopyOnWriteArrayList<>();
+    private ObjectNode body;
+    private volatile boolean gone;
+    private boolean streaming;
+
+    Exchange(Request request, Response response, Dialect dialect) {
+        this.request = request;
+        this.response = response;
+        this.dialect = dialect;
+        request.addFailureListener(failure -> clientGone());
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    String path() {
+        return request.getHttpURI().getPath();
+    }
+
+    String method() {
+        return request.getMethod();
+    }
+
+    String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    /** The request body parsed as a JSON object (read earlier by {@link #readBody}). */
+    ObjectNode body() {
+        if (body == null) {
+            throw ApiError.invalid("This endpoint needs a JSON request body.");
+        }
+        return body;
+    }
+
+    /**
+     * Reads the body, refusing more than {@code limit} bytes with a 413 (at once when the declared length is too
+     * large, else as soon as the limit is passed), and parses it as a JSON object.
+     */
+    void readBody(long limit) throws IOException {
+        long declared = request.getLength();
+        if (declared > limit) {
+            throw tooLarge(declared + " bytes", limit);
+        }
+        byte[] bytes;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        }
+        if (bytes.length > limit) {
+            throw tooLarge("more than " + limit + " bytes", limit);
+        }
+        // the content type is not checked: curl -d labels JSON as a form, and the body decides anyway
+        body = Json.parseObject(bytes);
+    }
+
+    private static ApiError tooLarge(String size, long limit) {
+        return ApiError.of(ApiError.Kind.REQUEST_TOO_LARGE, "The request body (" + size + ") exceeds this server's limit of "
+                + limit + " bytes.", "request_too_large");
+    }
+
+    void setHeader(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    boolean committed() {
+        return response.isCommitted();
+    }
+
+    boolean streaming() {
+        return streaming;
+    }
+
+    void json(int status, JsonNode node) throws IOException {
+        send(status, "application/json", Json.write(node));
+    }
+
+    void send(int status, String contentType, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        write(true, bytes);
+    }
+
+    /** Commits a 200 with a streaming content type; pieces then go out with {@link #streamPiece}. */
+    void startStream(String contentType) throws IOException {
+        streaming = true;
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.getHeaders().put("X-Accel-Buffering", "no"); // tell reverse proxies not to hold events back
+        write(false, new byte[0]);
+    }
+
+    /** Writes and flushes one piece of a stream (an SSE event or an NDJSON line). */
+    void streamPiece(String piece) throws IOException {
+        write(false, piece.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void endStream() throws IOException {
+        write(true, new byte[0]);
+    }
+
+    private void write(boolean last, byte[] bytes) throws IOException {
+        if (gone) {
+            throw new ClientGoneException("the client has gone", null);
+        }
+        try {
+            Content.Sink.write(response, last, ByteBuffer.wrap(bytes));
+        } catch (IOException | RuntimeException e) {
+            clientGone();
+            throw new ClientGoneException("the client has gone: " + e, e);
+        }
+    }
+
+    /** Runs {@code action} once the client is known to be gone (at once if it already is). */
+    void onClientGone(Runnable action) {
+        goneActions.add(action);
+        if (gone) {
+            action.run();
+        }
+    }
+
+    boolean isClientGone() {
+        return gone;
+    }
+
+    private void clientGone() {
+        if (!gone) {
+            gone = true;
+            goneActions.forEach(Runnable::run);
+        }
+    }
+}

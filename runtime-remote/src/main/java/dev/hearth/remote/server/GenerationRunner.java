@@ -1,0 +1,97 @@
+package dev.hearth.remote.server;
+
+import dev.hearth.api.ChatRequest;
+import dev.hearth.api.ChatResponse;
+import dev.hearth.api.Generation;
+import dev.hearth.api.HearthException;
+import dev.hearth.api.InferenceClient;
+import dev.hearth.api.TokenEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * Runs one request's generation in the background and ties it to the HTTP exchange: tokens go to the endpoint's
+ * writer as they come, and a client that goes away (a failed write, or Jetty seeing the connection drop) cancels
+ * the generation so the model stops working for nobody.
+ */
+final class GenerationRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationRunner.class);
+
+    /** Receives each token on the generation's thread; an {@link IOException} means the client is gone. */
+    @FunctionalInterface
+    interface TokenWriter {
+        void write(TokenEvent token) throws IOException;
+    }
+
+    private final InferenceClient client;
+    private final ServerMetrics metrics;
+
+    GenerationRunner(InferenceClient client, ServerMetrics metrics) {
+        this.client = client;
+        this.metrics = metrics;
+    }
+
+    /** Generates without streaming; a client that disconnects meanwhile still cancels the generation. */
+    ChatResponse call(ChatRequest request, Exchange exchange) throws IOException {
+        return stream(request, exchange, token -> { });
+    }
+
+    ChatResponse stream(ChatRequest request, Exchange exchange, TokenWriter writer) throws IOException {
+        CancelOnce cancel = new CancelOnce();
+        Generation generation = client.submit(request, token -> {
+            if (cancel.requested()) {
+                return;
+            }
+            try {
+                writer.write(token);
+            } catch (IOException e) {
+                LOG.debug("Client went away while streaming; cancelling its generation: {}", e.toString());
+                cancel.request();
+            }
+        });
+        cancel.attach(generation);
+        exchange.onClientGone(cancel::request);
+        ChatResponse response;
+        try {
+            response = generation.await();
+        } catch (InterruptedException e) {
+            generation.cancel();
+            Thread.currentThread().interrupt();
+            throw new ClientGoneException("interrupted while generating (the server is closing)", e);
+        } catch (HearthException e) {
+            throw ApiError.from(e);
+        }
+        metrics.generated(response);
+        if (cancel.requested()) {
+            throw new ClientGoneException("the client went away; its generation was cancelled after "
+                    + response.usage().completionTokens() + " tokens", null);
+        }
+        return response;
+    }
+
+    /** A cancellation that may be asked for before the generation's handle exists (the first write can fail). */
+    private static final class CancelOnce {
+        private Generation generation;
+        private boolean requested;
+
+        synchronized void attach(Generation handle) {
+            generation = handle;
+            if (requested) {
+                handle.cancel();
+            }
+        }
+
+        synchronized void request() {
+            requested = true;
+            if (generation != null) {
+                generation.cancel();
+            }
+        }
+
+        synchronized boolean requested() {
+            return requested;
+        }
+    }
+}
