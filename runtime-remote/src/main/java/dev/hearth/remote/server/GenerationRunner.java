@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs one request's generation in the background and ties it to the HTTP exchange: tokens go to the endpoint's
@@ -27,6 +29,7 @@ final class GenerationRunner {
 
     private final InferenceClient client;
     private final ServerMetrics metrics;
+    private final Set<Generation> running = ConcurrentHashMap.newKeySet();
 
     GenerationRunner(InferenceClient client, ServerMetrics metrics) {
         this.client = client;
@@ -53,6 +56,7 @@ final class GenerationRunner {
         });
         cancel.attach(generation);
         exchange.onClientGone(cancel::request);
+        running.add(generation);
         ChatResponse response;
         try {
             response = generation.await();
@@ -62,6 +66,8 @@ final class GenerationRunner {
             throw new ClientGoneException("interrupted while generating (the server is closing)", e);
         } catch (HearthException e) {
             throw ApiError.from(e);
+        } finally {
+            running.remove(generation);
         }
         metrics.generated(response);
         if (cancel.requested()) {
@@ -69,6 +75,11 @@ final class GenerationRunner {
                     + response.usage().completionTokens() + " tokens", null);
         }
         return response;
+    }
+
+    /** Cancels every running generation (the server is closing); their handlers then answer with what they have. */
+    void cancelAll() {
+        running.forEach(Generation::cancel);
     }
 
     /** A cancellation that may be asked for before the generation's handle exists (the first write can fail). */

@@ -52,6 +52,7 @@ public final class NodeServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
+    private final GenerationRunner runner;
     private final String host;
     private final boolean authenticated;
     private volatile boolean started;
@@ -71,11 +72,12 @@ public final class NodeServer implements AutoCloseable {
         connector.setIdleTimeout(builder.idleTimeout.toMillis());
         jetty.addConnector(connector);
         ServerMetrics metrics = new ServerMetrics();
-        ServerContext context = new ServerContext(new ModelCatalog(builder.client),
-                new GenerationRunner(builder.client, metrics), builder.defaultOptions, metrics);
+        this.runner = new GenerationRunner(builder.client, metrics);
+        ServerContext context = new ServerContext(new ModelCatalog(builder.client), runner, builder.defaultOptions, metrics);
         jetty.setHandler(new NodeHandler(context, builder.bearerToken, builder.maxBodyBytes,
                 new Admission(builder.maxConcurrentRequests, builder.queueCapacity)));
-        jetty.setStopTimeout(5_000);
+        // no graceful wait on close: running generations are cancelled first, so nothing is left worth waiting for
+        jetty.setStopTimeout(0);
         this.host = builder.host;
         this.authenticated = builder.bearerToken != null;
     }
@@ -120,10 +122,11 @@ public final class NodeServer implements AutoCloseable {
         return URI.create("http://" + literal + ":" + port());
     }
 
-    /** Stops accepting requests, cancels running generations and waits briefly for them. Idempotent. */
+    /** Cancels running generations, stops accepting requests and closes the connections. Idempotent. */
     @Override
     public synchronized void close() {
         if (!jetty.isStopped()) {
+            runner.cancelAll();
             try {
                 jetty.stop();
             } catch (Exception e) {
