@@ -36,7 +36,11 @@ final class GenerationRunner {
         this.metrics = metrics;
     }
 
-    /** Generates without streaming; a client that disconnects meanwhile still cancels the generation. */
+    /**
+     * Generates without streaming. A disconnect is seen when Jetty reports the connection failed; over HTTP/1.1 the
+     * server does not read while it computes, so a client that leaves quietly is usually only noticed when the answer
+     * is written, and the generation runs to its token limit. Streams notice at the next token.
+     */
     ChatResponse call(ChatRequest request, Exchange exchange) throws IOException {
         return stream(request, exchange, token -> { });
     }

@@ -19,6 +19,8 @@ final class OpenAiFormat {
     /**
      * Reads OpenAI's sampling fields on top of the server's defaults, plus the llama.cpp-server extensions
      * {@code top_k}, {@code min_p} and {@code repeat_penalty} that OpenAI-compatible clients send to local servers.
+     * What cannot be honoured (additive penalties, log probabilities, several choices) is refused with a 400 rather
+     * than silently ignored; the neutral values clients send by default (0, false, 1) are accepted.
      *
      * @param maxTokensFields the fields that may carry the token limit, most preferred first
      */
@@ -57,6 +59,16 @@ final class OpenAiFormat {
         }
         if (Json.present(body, "stop")) {
             options.stopSequences(Json.stringOrStrings(body, "stop"));
+        }
+        for (String penalty : new String[]{"frequency_penalty", "presence_penalty"}) {
+            Double value = Json.number(body, penalty);
+            if (value != null && value != 0) {
+                throw ApiError.invalidParam(penalty, "'" + penalty + "' is not supported by this server; use "
+                        + "'repeat_penalty' (a multiplicative penalty, 1 disables it) instead");
+            }
+        }
+        if (Json.bool(body, "logprobs", false)) {
+            throw ApiError.invalidParam("logprobs", "This server does not return log probabilities; leave 'logprobs' unset");
         }
         Integer n = Json.integer(body, "n");
         if (n != null && n != 1) {

@@ -78,6 +78,20 @@ class ServerRulesTest {
     }
 
     @Test
+    void optionsTheServerCannotHonourAreRefusedNotIgnored() {
+        try (ScriptedNode node = node()) {
+            HttpResponse<String> penalty = Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"presence_penalty\":0.5}"));
+            assertOpenAiError(penalty, 400, "invalid_request_error");
+            assertThat(Http.json(penalty).path("error").path("message").asText()).contains("repeat_penalty");
+            assertOpenAiError(Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"n\":2}")), 400, "invalid_request_error");
+            assertOllamaError(Http.post(node.url("/api/chat"), CHAT.replace("}]}", "}],\"format\":\"json\"}")), 400);
+            // the neutral values clients send by default are accepted
+            assertThat(Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"presence_penalty\":0,\"n\":1,\"logprobs\":false}"))
+                    .statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void unknownModelIsA404InEachApisShape() {
         try (ScriptedNode node = node()) {
             HttpResponse<String> openAi = Http.post(node.url("/v1/chat/completions"), CHAT.replace("scripted-model", "gpt-5"));
