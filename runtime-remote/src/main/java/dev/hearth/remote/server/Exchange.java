@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One HTTP request and its response, on top of Jetty's core API, written blocking from the handling thread. A write
@@ -25,7 +26,7 @@ final class Exchange {
     private final Dialect dialect;
     private final List<Runnable> goneActions = new CopyOnWriteArrayList<>();
     private ObjectNode body;
-    private volatile boolean gone;
+    private final AtomicBoolean gone = new AtomicBoolean();
     private boolean streaming;
 
     Exchange(Request request, Response response, Dialect dialect) {
@@ -128,7 +129,7 @@ final class Exchange {
     }
 
     private void write(boolean last, byte[] bytes) throws IOException {
-        if (gone) {
+        if (gone.get()) {
             throw new ClientGoneException("the client has gone", null);
         }
         try {
@@ -142,18 +143,17 @@ final class Exchange {
     /** Runs {@code action} once the client is known to be gone (at once if it already is). */
     void onClientGone(Runnable action) {
         goneActions.add(action);
-        if (gone) {
-            action.run();
+        if (gone.get()) {
+            action.run(); // may run twice when the client leaves just now: actions are idempotent
         }
     }
 
     boolean isClientGone() {
-        return gone;
+        return gone.get();
     }
 
     private void clientGone() {
-        if (!gone) {
-            gone = true;
+        if (gone.compareAndSet(false, true)) {
             goneActions.forEach(Runnable::run);
         }
     }

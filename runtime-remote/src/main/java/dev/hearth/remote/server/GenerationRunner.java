@@ -10,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one request's generation in the background and ties it to the HTTP exchange: tokens go to the endpoint's
@@ -47,7 +49,10 @@ final class GenerationRunner {
 
     ChatResponse stream(ChatRequest request, Exchange exchange, TokenWriter writer) throws IOException {
         CancelOnce cancel = new CancelOnce();
+        long submitted = System.nanoTime();
+        AtomicLong firstTokenAt = new AtomicLong();
         Generation generation = client.submit(request, token -> {
+            firstTokenAt.compareAndSet(0, System.nanoTime());
             if (cancel.requested()) {
                 return;
             }
@@ -73,7 +78,8 @@ final class GenerationRunner {
         } finally {
             running.remove(generation);
         }
-        metrics.generated(response);
+        long first = firstTokenAt.get();
+        metrics.generated(response, first == 0 ? null : Duration.ofNanos(first - submitted));
         if (cancel.requested()) {
             throw new ClientGoneException("the client went away; its generation was cancelled after "
                     + response.usage().completionTokens() + " tokens", null);

@@ -42,16 +42,21 @@ final class ServerMetrics {
         errors.computeIfAbsent(List.of(endpoint, kind.name().toLowerCase(Locale.ROOT)), key -> new LongAdder()).increment();
     }
 
-    void generated(ChatResponse response) {
+    /**
+     * Counts a finished generation.
+     *
+     * @param timeToFirstToken measured here, from submitting the request to the runtime until its first token (so it
+     *                         includes waiting for a busy runtime, as a client sees it); null when no token came
+     */
+    void generated(ChatResponse response, Duration timeToFirstToken) {
         String model = response.route().model();
         promptTokens.computeIfAbsent(model, key -> new LongAdder()).add(response.usage().promptTokens());
         cachedPromptTokens.computeIfAbsent(model, key -> new LongAdder()).add(response.usage().cachedPromptTokens());
         completionTokens.computeIfAbsent(model, key -> new LongAdder()).add(response.usage().completionTokens());
         generations.computeIfAbsent(List.of(model, response.finishReason().name().toLowerCase(Locale.ROOT)),
                 key -> new LongAdder()).increment();
-        Duration ttft = response.timings().timeToFirstToken();
-        if (response.usage().completionTokens() > 0 && !ttft.isZero()) {
-            timeToFirstToken.computeIfAbsent(model, key -> new Histogram()).observe(ttft.toNanos() / 1e9);
+        if (timeToFirstToken != null) {
+            this.timeToFirstToken.computeIfAbsent(model, key -> new Histogram()).observe(timeToFirstToken.toNanos() / 1e9);
         }
     }
 
@@ -75,7 +80,7 @@ final class ServerMetrics {
         tokens(out, "hearth_server_cached_prompt_tokens_total", "Prompt tokens served from a cache, by model.", cachedPromptTokens);
         tokens(out, "hearth_server_completion_tokens_total", "Generated tokens, by model.", completionTokens);
         header(out, "hearth_server_time_to_first_token_seconds", "histogram",
-                "Time from the start of a generation to its first token, by model.");
+                "Time from handing a request to its runtime until the first token, by model.");
         new TreeMap<>(timeToFirstToken).forEach((model, histogram) -> histogram.render(out, model));
         return out.toString();
     }
