@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code hearth serve}: serves a model over HTTP in the OpenAI, Anthropic and Ollama dialects until interrupted
@@ -68,21 +69,26 @@ final class ServeCommand implements Callable<Integer> {
         if (token != null && !token.isBlank()) {
             builder.bearerToken(token);
         }
+        CountDownLatch closed = new CountDownLatch(1);
+        // Ctrl-C: the hook wakes this thread and waits (briefly) for it to close the server and the model
+        Thread hook = new Thread(() -> {
+            stopped.countDown();
+            try {
+                closed.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "hearth-serve-shutdown");
         try (InferenceClient client = InferenceClient.builder().runtime(gguf).build();
              NodeServer server = builder.client(client).build().start()) {
-            Thread hook = new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }, "hearth-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             describe(server, client, System.out);
             this.server = server;
             started.countDown();
-            try {
-                stopped.await();
-            } finally {
-                removeHook(hook);
-            }
+            stopped.await();
+        } finally {
+            closed.countDown();
+            removeHook(hook);
         }
         return 0;
     }

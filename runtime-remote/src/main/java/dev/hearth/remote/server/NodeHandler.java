@@ -128,8 +128,11 @@ final class NodeHandler extends Handler.Abstract {
             route.endpoint().handle(exchange);
             return;
         }
-        try (Admission.Permit ignored = admission.enter(exchange)) {
+        Admission.Permit permit = admission.enter(exchange);
+        try {
             route.endpoint().handle(exchange);
+        } finally {
+            permit.close();
         }
     }
 

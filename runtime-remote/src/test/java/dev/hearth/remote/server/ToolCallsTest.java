@@ -10,6 +10,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -190,7 +191,7 @@ class ToolCallsTest {
         ToolUseBlock toolUse = call.content().stream().flatMap(block -> block.toolUse().stream()).findFirst().orElseThrow();
         assertThat(toolUse.id()).isEqualTo(ToolCallingRuntime.CALL_ID);
         assertThat(toolUse.name()).isEqualTo("get_weather");
-        assertThat(toolUse._input().convert(Map.class)).isEqualTo(Map.of("city", "Paris"));
+        assertThat(toolUse._input().convert(new TypeReference<Map<String, Object>>() { })).isEqualTo(Map.of("city", "Paris"));
         assertThat(call.usage().inputTokens()).as("Anthropic counts cached tokens apart").isEqualTo(6);
         assertThat(call.usage().cacheReadInputTokens()).contains(4L);
 
@@ -212,7 +213,7 @@ class ToolCallsTest {
         }
         com.anthropic.models.messages.Message message = accumulator.message();
         ToolUseBlock toolUse = message.content().stream().flatMap(block -> block.toolUse().stream()).findFirst().orElseThrow();
-        assertThat(toolUse._input().convert(Map.class)).isEqualTo(Map.of("city", "Paris"));
+        assertThat(toolUse._input().convert(new TypeReference<Map<String, Object>>() { })).isEqualTo(Map.of("city", "Paris"));
         assertThat(message.stopReason()).contains(StopReason.TOOL_USE);
         assertThat(message.usage().cacheReadInputTokens()).contains(4L);
     }
