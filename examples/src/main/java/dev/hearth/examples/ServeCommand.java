@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * (Ctrl-C), so existing SDKs, curl and IDE plugins can use it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serves a model over HTTP: OpenAI (/v1/chat/completions, /v1/completions, /v1/responses, /v1/models),",
-                "Anthropic (/v1/messages) and Ollama (/api/chat, /api/generate, /api/tags), plus /health and /metrics."})
+        description = {"Serves a model over HTTP in the OpenAI, Anthropic and Ollama APIs until stopped.",
+                "Endpoints: /v1/chat/completions, /v1/completions, /v1/responses, /v1/models, /v1/embeddings, /v1/messages,",
+                "/api/chat, /api/generate, /api/tags, /health and /metrics."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "GGUF model file (default: stories260K, fetched once if not beside the project)")
     Path model;
@@ -114,9 +115,13 @@ final class ServeCommand implements Callable<Integer> {
 
     private void describe(NodeServer server, InferenceClient client, PrintStream out) {
         String model = client.runtimes().getFirst().defaultModel();
-        out.println("Serving " + model + " on " + server.baseUri() + (token != null && !token.isBlank() ? " (token required)" : "")
-                + "; Ctrl-C stops.");
+        boolean guarded = token != null && !token.isBlank();
+        out.println("Serving " + model + " on " + server.baseUri() + (guarded ? " (token required)" : "") + "; Ctrl-C stops.");
+        // the example names the variable, never the token itself
         out.println("  curl " + server.baseUri() + "/v1/chat/completions -H 'Content-Type: application/json' \\");
+        if (guarded) {
+            out.println("    -H \"Authorization: Bearer $HEARTH_TOKEN\" \\");
+        }
         out.println("    -d '{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}],\"max_tokens\":32}'");
         out.flush();
     }
