@@ -27,7 +27,9 @@ final class Exchange {
     private final List<Runnable> goneActions = new CopyOnWriteArrayList<>();
     private ObjectNode body;
     private final AtomicBoolean gone = new AtomicBoolean();
-    private boolean streaming;
+    private String streamContentType;
+    private boolean streamCommitted;
+    private final StringBuilder pending = new StringBuilder();
 
     Exchange(Request request, Response response, Dialect dialect) {
         this.request = request;
@@ -69,10 +71,10 @@ final class Exchange {
         if (declared > limit) {
             throw tooLarge(declared + " bytes", limit);
         }
-        byte[] bytes;
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        }
+        // not closed: closing the stream before the end of an oversized body would fail the whole exchange, and the
+        // 413 must still go out; Jetty discards what is left (or closes the connection) once the answer is sent
+        InputStream in = Content.Source.asInputStream(request);
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         if (bytes.length > limit) {
             throw tooLarge("more than " + limit + " bytes", limit);
         }
@@ -80,7 +82,9 @@ final class Exchange {
         body = Json.parseObject(bytes);
     }
 
-    private static ApiError tooLarge(String size, long limit) {
+    private ApiError tooLarge(String size, long limit) {
+        // the rest of the body is still on its way: this connection cannot carry another request
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         return ApiError.of(ApiError.Kind.REQUEST_TOO_LARGE, "The request body (" + size + ") exceeds this server's limit of "
                 + limit + " bytes.", "request_too_large");
     }
@@ -93,8 +97,9 @@ final class Exchange {
         return response.isCommitted();
     }
 
+    /** Whether a stream's headers have been sent: errors must then travel inside the stream. */
     boolean streaming() {
-        return streaming;
+        return streamCommitted;
     }
 
     void json(int status, JsonNode node) throws IOException {
@@ -109,22 +114,40 @@ final class Exchange {
         write(true, bytes);
     }
 
-    /** Commits a 200 with a streaming content type; pieces then go out with {@link #streamPiece}. */
-    void startStream(String contentType) throws IOException {
-        streaming = true;
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        response.getHeaders().put("X-Accel-Buffering", "no"); // tell reverse proxies not to hold events back
-        write(false, new byte[0]);
+    /**
+     * Turns this answer into a stream of the given content type. Nothing is sent yet: pieces written before
+     * {@link #commitStream()} wait, so that a request the runtime refuses before its first token still gets a plain
+     * error with its proper status rather than a 200 stream holding an error event.
+     */
+    void startStream(String contentType) {
+        streamContentType = contentType;
     }
 
-    /** Writes and flushes one piece of a stream (an SSE event or an NDJSON line). */
+    /** Sends the stream's headers and the pieces written so far; later pieces go out at once. */
+    void commitStream() throws IOException {
+        if (streamContentType == null || streamCommitted) {
+            return;
+        }
+        streamCommitted = true;
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, streamContentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.getHeaders().put("X-Accel-Buffering", "no"); // tell reverse proxies not to hold events back
+        write(false, pending.toString().getBytes(StandardCharsets.UTF_8));
+        pending.setLength(0);
+    }
+
+    /** Writes and flushes one piece of a stream (an SSE event or an NDJSON line), or keeps it until the commit. */
     void streamPiece(String piece) throws IOException {
+        if (!streamCommitted) {
+            pending.append(piece);
+            return;
+        }
         write(false, piece.getBytes(StandardCharsets.UTF_8));
     }
 
     void endStream() throws IOException {
+        commitStream();
         write(true, new byte[0]);
     }
 

@@ -57,6 +57,7 @@ final class GenerationRunner {
                 return;
             }
             try {
+                exchange.commitStream();
                 writer.write(token);
             } catch (IOException e) {
                 LOG.debug("Client went away while streaming; cancelling its generation: {}", e.toString());

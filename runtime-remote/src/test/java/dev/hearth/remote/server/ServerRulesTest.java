@@ -113,7 +113,9 @@ class ServerRulesTest {
             HttpRequest chunked = HttpRequest.newBuilder(URI.create(node.url("/api/chat")))
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes())))
                     .header("Content-Type", "application/json").build();
-            assertOllamaError(Http.send(chunked), 413);
+            HttpResponse<String> chunkedResponse = Http.send(chunked);
+            assertThat(chunkedResponse.statusCode()).as(chunkedResponse.body()).isEqualTo(413);
+            assertOllamaError(chunkedResponse, 413);
 
             assertThat(Http.post(node.url("/v1/chat/completions"), CHAT).statusCode()).as("a body within the limit").isEqualTo(200);
         }
@@ -176,10 +178,10 @@ class ServerRulesTest {
 
     @Test
     void beyondTheRunningAndQueuedRequestsTheServerAnswers429() throws Exception {
-        TokenGate gate = new TokenGate(0);
+        TokenGate gate = new TokenGate(1);
         try (ScriptedNode node = new ScriptedNode(ScriptedRuntime.builder().gate(gate).build(),
                 builder -> builder.maxConcurrentRequests(1).queueCapacity(0))) {
-            // a stream's headers arrive once it holds the only slot
+            // a stream's headers arrive with its first token, so it holds the only slot then; the gate holds the second
             CompletableFuture<HttpResponse<Stream<String>>> holder = Http.client().sendAsync(
                     HttpRequest.newBuilder(URI.create(node.url("/v1/chat/completions")))
                             .POST(HttpRequest.BodyPublishers.ofString(CHAT.replace("}]}", "}],\"stream\":true}")))
@@ -230,6 +232,22 @@ class ServerRulesTest {
 
             HttpResponse<String> ollamaStream = Http.post(node.url("/api/chat"), CHAT);
             assertThat(Http.lines(ollamaStream).getLast().path("error").asText()).contains("broke");
+        }
+    }
+
+    @Test
+    void aStreamRefusedBeforeItsFirstTokenIsAPlainErrorWithItsStatus() {
+        ScriptedRuntime failing = ScriptedRuntime.builder()
+                .failAt(0, () -> new dev.hearth.api.InvalidRequestException("the scripted runtime refuses this prompt")).build();
+        try (ScriptedNode node = new ScriptedNode(failing, builder -> builder)) {
+            HttpResponse<String> openAi = Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"stream\":true}"));
+            assertOpenAiError(openAi, 400, "invalid_request_error");
+            assertThat(Http.json(openAi).path("error").path("message").asText()).contains("refuses this prompt");
+            assertAnthropicError(Http.post(node.url("/v1/messages"), MESSAGES.replace("}]}", "}],\"stream\":true}")), 400,
+                    "invalid_request_error");
+            assertOllamaError(Http.post(node.url("/api/chat"), CHAT), 400);
+            assertOpenAiError(Http.post(node.url("/v1/responses"), "{\"model\":\"scripted-model\",\"input\":\"hi\",\"stream\":true}"),
+                    400, "invalid_request_error");
         }
     }
 
