@@ -13,11 +13,22 @@ final class Admission {
     private final int queueCapacity;
     private final Semaphore running;
     private final AtomicInteger admitted = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
 
     Admission(int maxConcurrent, int queueCapacity) {
         this.maxConcurrent = maxConcurrent;
         this.queueCapacity = queueCapacity;
         this.running = new Semaphore(maxConcurrent, true);
+    }
+
+    /** Generating requests waiting for a slot now. */
+    int waiting() {
+        return waiting.get();
+    }
+
+    /** Generating requests holding a slot now. */
+    int running() {
+        return maxConcurrent - running.availablePermits();
     }
 
     /** A running generation's slot; closing it lets the next waiting request in. */
@@ -37,6 +48,7 @@ final class Admission {
             throw ApiError.of(ApiError.Kind.RATE_LIMITED, "This Hearth node is busy: " + maxConcurrent
                     + " generations are running and " + queueCapacity + " are queued. Retry later.", "rate_limit_exceeded");
         }
+        waiting.incrementAndGet();
         try {
             // poll so that a request whose client left while it queued gives its place up
             while (!running.tryAcquire(100, TimeUnit.MILLISECONDS)) {
@@ -49,6 +61,8 @@ final class Admission {
             admitted.decrementAndGet();
             Thread.currentThread().interrupt();
             throw ApiError.of(ApiError.Kind.UNAVAILABLE, "The server is shutting down.", null);
+        } finally {
+            waiting.decrementAndGet();
         }
         return () -> {
             running.release();

@@ -58,7 +58,8 @@ final class NodeHandler extends Handler.Abstract {
                 new Route("/api/tags", Dialect.OLLAMA, "GET", models::tags, false, false, false),
                 new Route("/health", Dialect.OPENAI, "GET", exchange -> health(exchange, context), false, false, true),
                 new Route("/metrics", Dialect.OPENAI, "GET",
-                        exchange -> exchange.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()),
+                        exchange -> exchange.send(200, "text/plain; version=0.0.4; charset=utf-8",
+                                metrics.render(admission.running(), admission.waiting())),
                         false, false, false));
         this.routes = all.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Route::path, route -> route));
         this.modelById = new Route("/v1/models/{id}", Dialect.OPENAI, "GET", models::one, false, false, false);

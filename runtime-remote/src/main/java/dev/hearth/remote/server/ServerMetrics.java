@@ -60,7 +60,11 @@ final class ServerMetrics {
         }
     }
 
-    String render() {
+    /**
+     * @param running generations holding a slot now
+     * @param waiting generating requests queued for a slot now
+     */
+    String render(int running, int waiting) {
         StringBuilder out = new StringBuilder();
         header(out, "hearth_server_requests_total", "counter", "HTTP requests answered, by endpoint and status.");
         sorted(requests).forEach((labels, count) -> out.append("hearth_server_requests_total{endpoint=\"")
@@ -72,6 +76,10 @@ final class ServerMetrics {
                 .append(count.sum()).append('\n'));
         header(out, "hearth_server_requests_in_flight", "gauge", "Requests being handled now, queued ones included.");
         out.append("hearth_server_requests_in_flight ").append(inFlight.get()).append('\n');
+        header(out, "hearth_server_generations_running", "gauge", "Generations holding one of the concurrent slots now.");
+        out.append("hearth_server_generations_running ").append(running).append('\n');
+        header(out, "hearth_server_generations_waiting", "gauge", "Generating requests queued for a slot now.");
+        out.append("hearth_server_generations_waiting ").append(waiting).append('\n');
         header(out, "hearth_server_generations_total", "counter", "Generations finished, by model and finish reason.");
         sorted(generations).forEach((labels, count) -> out.append("hearth_server_generations_total{model=\"")
                 .append(escape(labels.get(0))).append("\",finish_reason=\"").append(labels.get(1)).append("\"} ")

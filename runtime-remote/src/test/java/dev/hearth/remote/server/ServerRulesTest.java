@@ -177,6 +177,16 @@ class ServerRulesTest {
     }
 
     @Test
+    void aPortInUseIsAConfigurationErrorNamingIt() {
+        try (ScriptedNode node = node()) {
+            NodeServer second = NodeServer.builder().client(node.client).bind("127.0.0.1", node.server.port()).build();
+            assertThatThrownBy(second::start).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("127.0.0.1:" + node.server.port());
+            second.close();
+        }
+    }
+
+    @Test
     void beyondTheRunningAndQueuedRequestsTheServerAnswers429() throws Exception {
         TokenGate gate = new TokenGate(1);
         try (ScriptedNode node = new ScriptedNode(ScriptedRuntime.builder().gate(gate).build(),
@@ -204,6 +214,8 @@ class ServerRulesTest {
             }
             // endpoints that do not generate are not queued
             assertThat(Http.get(node.url("/v1/models")).statusCode()).isEqualTo(200);
+            assertThat(Http.get(node.url("/metrics")).body())
+                    .contains("hearth_server_generations_running 1\n", "hearth_server_generations_waiting 0\n");
 
             gate.open();
             assertThat(streaming.body().filter(line -> !line.isBlank()).toList()).last().isEqualTo("data: [DONE]");
