@@ -1,0 +1,109 @@
+package dev.hearth.remote.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.api.ChatResponse;
+import dev.hearth.api.FinishReason;
+import dev.hearth.api.GenerationOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Set;
+
+/** What the Ollama endpoints share: the {@code options} object, the final statistics and the request checks. */
+final class OllamaFormat {
+    private static final Logger LOG = LoggerFactory.getLogger(OllamaFormat.class);
+    /** Options that tune Ollama's own loader or hardware use: meaningless here, accepted and ignored as Ollama does. */
+    private static final Set<String> IGNORED = Set.of("num_ctx", "num_batch", "num_gpu", "main_gpu", "num_thread",
+            "use_mmap", "use_mlock", "numa", "num_keep", "low_vram", "vocab_only", "penalize_newline");
+
+    private OllamaFormat() {
+    }
+
+    static GenerationOptions options(ObjectNode body, GenerationOptions defaults) {
+        GenerationOptions.Builder options = defaults.toBuilder();
+        ObjectNode given = Json.object(body, "options");
+        if (given == null) {
+            return options.build();
+        }
+        Integer numPredict = Json.integer(given, "num_predict");
+        if (numPredict != null) {
+            // Ollama: -1 generates without limit, -2 until the context is full; both mean no token limit here
+            options.maxTokens(numPredict < 0 ? GenerationOptions.UNLIMITED : numPredict);
+        }
+        Double temperature = Json.number(given, "temperature");
+        if (temperature != null) {
+            options.temperature(temperature);
+        }
+        Integer topK = Json.integer(given, "top_k");
+        if (topK != null) {
+            options.topK(topK);
+        }
+        Double topP = Json.number(given, "top_p");
+        if (topP != null) {
+            options.topP(topP);
+        }
+        Double minP = Json.number(given, "min_p");
+        if (minP != null) {
+            options.minP(minP);
+        }
+        Long seed = Json.longInteger(given, "seed");
+        if (seed != null) {
+            options.seed(seed);
+        }
+        Double repeatPenalty = Json.number(given, "repeat_penalty");
+        if (repeatPenalty != null) {
+            options.repetitionPenalty(repeatPenalty);
+        }
+        Integer repeatLastN = Json.integer(given, "repeat_last_n");
+        if (repeatLastN != null && repeatLastN >= 0) {
+            options.repetitionWindow(repeatLastN);
+        }
+        if (Json.present(given, "stop")) {
+            options.stopSequences(Json.stringOrStrings(given, "stop"));
+        }
+        given.fieldNames().forEachRemaining(name -> {
+            if (IGNORED.contains(name)) {
+                LOG.debug("Ignoring Ollama option {}: it tunes Ollama's own loader", name);
+            }
+        });
+        return options.build();
+    }
+
+    /** Refuses what this server cannot honour rather than silently answering something else. */
+    static void rejectUnsupported(ObjectNode body) {
+        JsonNode format = body.get("format");
+        if (format != null && !format.isNull() && !(format.isTextual() && format.asText().isEmpty())) {
+            throw ApiError.invalidParam("format", "Structured output ('format') is not supported by this server");
+        }
+        JsonNode images = body.get("images");
+        if (images != null && images.isArray() && !images.isEmpty()) {
+            throw ApiError.invalidParam("images", "Image input is not supported by this server");
+        }
+    }
+
+    static ObjectNode chunk(String model) {
+        ObjectNode chunk = Json.object();
+        chunk.put("model", model);
+        chunk.put("created_at", Instant.now().toString());
+        return chunk;
+    }
+
+    /** Marks a chunk as the last one and adds Ollama's statistics (durations in nanoseconds). */
+    static void finish(ObjectNode chunk, ChatResponse response) {
+        chunk.put("done", true);
+        chunk.put("done_reason", response.finishReason() == FinishReason.LENGTH
+                || response.finishReason() == FinishReason.CONTEXT_FULL ? "length" : "stop");
+        chunk.put("total_duration", response.timings().total().toNanos());
+        chunk.put("load_duration", 0);
+        chunk.put("prompt_eval_count", response.usage().promptTokens());
+        chunk.put("prompt_eval_duration", response.timings().prefill().toNanos());
+        chunk.put("eval_count", response.usage().completionTokens());
+        chunk.put("eval_duration", response.timings().decode().toNanos());
+    }
+
+    static String line(JsonNode node) {
+        return Json.write(node) + "\n";
+    }
+}
