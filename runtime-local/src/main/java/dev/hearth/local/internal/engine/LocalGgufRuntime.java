@@ -161,7 +161,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         Sampler sampler = new Sampler(options, seed);
         boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
-        StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer, startOfText);
+        StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer, startOfText && tokenizer.addsSpacePrefix());
         StopSequenceFilter stops = new StopSequenceFilter(options.stopSequences());
         StringBuilder text = new StringBuilder();
 
