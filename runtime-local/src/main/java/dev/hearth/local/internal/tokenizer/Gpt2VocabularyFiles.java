@@ -39,7 +39,7 @@ final class Gpt2VocabularyFiles {
 
     private static String[] readEncoder(Path file) {
         List<String> byId = new ArrayList<>();
-        try (JsonParser parser = JSON.createParser(file.toFile())) {
+        try (JsonParser parser = JSON.createParser(Files.newInputStream(file))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new ModelFormatException(file.toString(), parser.currentLocation().getByteOffset(),
                         "expected a JSON object mapping token text to id");
