@@ -123,14 +123,14 @@ final class BpeMerges {
         for (int i = 1; i < length; i++) {
             int rank = pairRanks.rank(symbol[i - 1], symbol[i]);
             if (rank >= 0) {
-                heapSize = push(heap, heapSize, (long) rank << 32 | (i - 1));
+                heapSize = MergeHeap.push(heap, heapSize, MergeHeap.entry(rank, i - 1));
             }
         }
         while (heapSize > 0) {
             long top = heap[0];
-            heapSize = popMinimum(heap, heapSize);
-            int rank = (int) (top >>> 32);
-            int left = (int) top;
+            heapSize = MergeHeap.popMinimum(heap, heapSize);
+            int rank = MergeHeap.priority(top);
+            int left = MergeHeap.left(top);
             int right = next[left];
             if (symbol[left] < 0 || right < 0 || pairRanks.rank(symbol[left], symbol[right]) != rank) {
                 continue; // stale: one side was merged into something else since this entry was queued
@@ -146,13 +146,13 @@ final class BpeMerges {
             if (before >= 0) {
                 int beforeRank = pairRanks.rank(symbol[before], symbol[left]);
                 if (beforeRank >= 0) {
-                    heapSize = push(heap, heapSize, (long) beforeRank << 32 | before);
+                    heapSize = MergeHeap.push(heap, heapSize, MergeHeap.entry(beforeRank, before));
                 }
             }
             if (after >= 0) {
                 int afterRank = pairRanks.rank(symbol[left], symbol[after]);
                 if (afterRank >= 0) {
-                    heapSize = push(heap, heapSize, (long) afterRank << 32 | left);
+                    heapSize = MergeHeap.push(heap, heapSize, MergeHeap.entry(afterRank, left));
                 }
             }
         }
@@ -177,42 +177,5 @@ final class BpeMerges {
                 out.add(token);
             }
         }
-    }
-
-    private static int push(long[] heap, int size, long value) {
-        int i = size;
-        heap[i] = value;
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (heap[parent] <= value) {
-                break;
-            }
-            heap[i] = heap[parent];
-            heap[parent] = value;
-            i = parent;
-        }
-        return size + 1;
-    }
-
-    private static int popMinimum(long[] heap, int size) {
-        int last = size - 1;
-        long value = heap[last];
-        int i = 0;
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= last) {
-                break;
-            }
-            if (child + 1 < last && heap[child + 1] < heap[child]) {
-                child++;
-            }
-            if (heap[child] >= value) {
-                break;
-            }
-            heap[i] = heap[child];
-            i = child;
-        }
-        heap[i] = value;
-        return last;
     }
 }
