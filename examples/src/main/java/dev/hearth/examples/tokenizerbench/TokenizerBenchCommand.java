@@ -81,8 +81,35 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
             results.add(measure("Hugging Face tokenizers (Rust, via DJL 0.38.0)", "Llama 2 (tokenizer.json)", corpus,
                     text -> rust.encode(text).length));
         }
-        results.add(measure("Hearth byte-level BPE", "Llama 3 (ggml-vocab-llama-bpe.gguf)", corpus,
-                text -> bpe.encode(text, false, true).length));
+        results.add(measure("Hearth byte-level BPE", "Llama 3 (ggml-vocab-llama-bpe.gguf, 256 special tokens "
+                + "parsed)", corpus, text -> bpe.encode(text, false, true).length));
+
+        // The same byte-level BPE on both sides: Llama 3 from encoder.json + vocab.bpe, and a tokenizer.json written
+        // from those two files for the Rust tokenizer.
+        Path encoderJson = shared.resolve("tokenizers/llama3/encoder.json");
+        Path vocabBpe = shared.resolve("tokenizers/llama3/vocab.bpe");
+        Tokenizer bpeFromFiles = Tokenizer.fromGpt2Files(encoderJson, vocabBpe, "llama-bpe");
+        Path llama3Json = Llama3TokenizerJson.write(encoderJson, vocabBpe,
+                djlCache.resolveSibling("llama3-tokenizer.json"));
+        try (RustTokenizer rust = RustTokenizer.open(llama3Json, djlCache)) {
+            int differing = 0;
+            String firstDifference = null;
+            for (String document : corpus.documents()) {
+                String difference = IdComparison.firstDifference(IdComparison.toInts(rust.encode(document)),
+                        bpeFromFiles.encode(document, false, false));
+                if (difference != null) {
+                    differing++;
+                    firstDifference = firstDifference != null ? firstDifference : difference;
+                }
+            }
+            System.out.printf(Locale.ROOT, "Ids: Hearth BPE and the Rust tokenizer (Llama 3) agree on %d of %d "
+                    + "documents%s%n%n", corpus.documents().size() - differing, corpus.documents().size(),
+                    firstDifference == null ? "." : "; " + firstDifference);
+            results.add(measure("Hearth byte-level BPE", "Llama 3 (encoder.json + vocab.bpe)", corpus,
+                    text -> bpeFromFiles.encode(text, false, false).length));
+            results.add(measure("Hugging Face tokenizers (Rust, via DJL 0.38.0)", "Llama 3 (tokenizer.json written "
+                    + "from encoder.json + vocab.bpe)", corpus, text -> rust.encode(text).length));
+        }
 
         System.out.printf(Locale.ROOT, "| tokenizer | vocabulary | encode MB/s (mean ± sd, %d runs) | tokens |%n",
                 iterations);

@@ -161,7 +161,9 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         Sampler sampler = new Sampler(options, seed);
         boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
-        StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer, startOfText && tokenizer.addsSpacePrefix());
+        // only SentencePiece's dummy-prefix space is dropped; a BPE model's leading space is real text
+        StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer,
+                startOfText && tokenizer.addsSpacePrefix());
         StopSequenceFilter stops = new StopSequenceFilter(options.stopSequences());
         StringBuilder text = new StringBuilder();
 

@@ -11,6 +11,8 @@ final class PairRankTable {
     private final long[] keys;
     private final int[] ranks;
     private final int mask;
+    /** 64 minus log2(capacity): Fibonacci hashing keeps the top bits of the product, which depend on both ids. */
+    private final int shift;
     private int size;
 
     PairRankTable(int expectedSize) {
@@ -19,21 +21,21 @@ final class PairRankTable {
         ranks = new int[capacity];
         Arrays.fill(keys, EMPTY);
         mask = capacity - 1;
+        shift = 64 - Integer.numberOfTrailingZeros(capacity);
     }
 
     private static long key(int left, int right) {
         return (long) left << 32 | (right & 0xFFFFFFFFL);
     }
 
-    private static int hash(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ h >>> 29);
+    private int slotOf(long key) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
     }
 
     /** Stores the rank unless the pair already has one: the first (lowest-ranked) merge of a pair wins. */
     void putIfAbsent(int left, int right, int rank) {
         long key = key(left, right);
-        int slot = hash(key) & mask;
+        int slot = slotOf(key);
         while (keys[slot] != EMPTY) {
             if (keys[slot] == key) {
                 return;
@@ -51,7 +53,7 @@ final class PairRankTable {
     /** The merge rank of the pair, or -1 if the two symbols do not merge. */
     int rank(int left, int right) {
         long key = key(left, right);
-        int slot = hash(key) & mask;
+        int slot = slotOf(key);
         long stored;
         while ((stored = keys[slot]) != EMPTY) {
             if (stored == key) {
