@@ -1,8 +1,11 @@
 package dev.hearth.local.internal.tokenizer;
 
 import dev.hearth.api.ModelFormatException;
+import dev.hearth.api.ModelNotFoundException;
 import dev.hearth.api.UnsupportedModelException;
 import dev.hearth.local.internal.gguf.GgufMetadata;
+
+import java.nio.file.Path;
 
 /**
  * Text to token ids and back for a model's vocabulary, as read from GGUF {@code tokenizer.ggml.*} metadata.
@@ -41,9 +44,10 @@ public sealed interface Tokenizer permits SentencePieceTokenizer, BpeTokenizer, 
      *
      * @param preTokenizer a {@code tokenizer.ggml.pre} name, e.g. {@code "llama-bpe"} for Llama 3 or {@code "gpt-2"}
      * @throws ModelFormatException      if a file is not in that format; the exception names the file
+     * @throws ModelNotFoundException    if a file does not exist
      * @throws UnsupportedModelException if the pre-tokenizer is not supported
      */
-    static Tokenizer fromGpt2Files(java.nio.file.Path encoderJson, java.nio.file.Path vocabBpe, String preTokenizer) {
+    static Tokenizer fromGpt2Files(Path encoderJson, Path vocabBpe, String preTokenizer) {
         return Gpt2VocabularyFiles.load(encoderJson, vocabBpe, preTokenizer);
     }
 
@@ -53,7 +57,7 @@ public sealed interface Tokenizer permits SentencePieceTokenizer, BpeTokenizer, 
      * Encodes text to token ids.
      *
      * @param addSpecial   prepend BOS if the vocabulary asks for it ({@link #addsBos()}) and append EOS if it asks for
-     *                     that ({@code tokenizer.ggml.add_eos_token}, default false)
+     *                     that ({@code tokenizer.ggml.add_eos_token}, default false); WordPiece adds [CLS] and [SEP]
      * @param parseSpecial match the text of control, unknown and user-defined tokens (e.g. {@code "<s>"}) to those
      *                     tokens; when false, control and unknown token texts are ordinary text. User-defined tokens
      *                     are matched either way, as llama.cpp and Hugging Face do.
