@@ -26,6 +26,9 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
     @Option(names = "--models", paramLabel = "DIR", description = "the shared/models directory (default: beside the project)")
     Path models;
 
+    @Option(names = "--scratch", paramLabel = "DIR", description = "where DJL unpacks its native library and the Llama 3 tokenizer.json is written (default: examples/target of the project, else the temp directory)")
+    Path scratch;
+
     @Option(names = "--corpus-mb", description = "corpus size in MiB of UTF-8 (default: ${DEFAULT-VALUE})", defaultValue = "4")
     double corpusMegabytes;
 
@@ -69,11 +72,17 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
 
         Tokenizer spm = load(shared.resolve("llama.cpp-vocab/ggml-vocab-llama-spm.gguf"));
         Tokenizer bpe = load(shared.resolve("llama.cpp-vocab/ggml-vocab-llama-bpe.gguf"));
-        Path djlCache = Path.of(System.getProperty("hearth.home", "."), "examples", "target", "djl-cache");
+        Path djlCache = (scratch != null ? scratch : defaultScratch()).resolve("djl-cache").toAbsolutePath();
         List<Result> results = new ArrayList<>();
         try (RustTokenizer rust = RustTokenizer.open(
                 shared.resolve("onnx/tiny-random-LlamaForCausalLM-fp16/tokenizer.json"), djlCache)) {
-            int checked = verifySameIds(corpus, spm, rust);
+            int checked;
+            try {
+                checked = verifySameIds(corpus, spm, rust);
+            } catch (IllegalStateException mismatch) {
+                System.err.println("error: Hearth SentencePiece and the Rust tokenizer disagree: " + mismatch.getMessage());
+                return 1;
+            }
             System.out.printf(Locale.ROOT, "Ids: Hearth SPM and the Rust tokenizer agree on all %d documents "
                     + "(id %d handled as described in IdComparison).%n%n", checked, IdComparison.LINE_SEPARATOR_TOKEN);
             results.add(measure("Hearth SentencePiece", "Llama 2 (ggml-vocab-llama-spm.gguf)", corpus,
@@ -166,6 +175,12 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
             tokens += encoder.applyAsInt(document);
         }
         return tokens;
+    }
+
+    private static Path defaultScratch() {
+        String home = System.getProperty("hearth.home");
+        return home != null ? Path.of(home, "examples", "target")
+                : Path.of(System.getProperty("java.io.tmpdir"), "hearth-tokenizer-bench");
     }
 
     static Path defaultSharedModels() {
