@@ -286,9 +286,10 @@ final class WordPieceTokenizer implements Tokenizer {
         return true;
     }
 
+    /** BERT vocabularies are for encoders: no token ends generation (llama.cpp lists none for them either). */
     @Override
     public boolean isEndOfGeneration(int tokenId) {
-        return tokenId == separatorId && tokenId >= 0;
+        return false;
     }
 
     @Override

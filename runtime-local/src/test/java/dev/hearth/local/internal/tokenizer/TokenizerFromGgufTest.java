@@ -25,6 +25,23 @@ class TokenizerFromGgufTest {
     }
 
     @Test
+    void bpeVocabulariesGetThePreTokenizerTheyName() {
+        for (String name : new String[] {"gpt-2", "starcoder", "falcon", "deepseek-coder", "deepseek-llm", "llama-bpe"}) {
+            BpeTokenizer tokenizer = (BpeTokenizer) TestVocabularies.tokenizer(
+                    "llama.cpp-vocab/ggml-vocab-" + name + ".gguf");
+            assertThat(tokenizer.preTokenizerName()).isEqualTo(name);
+        }
+    }
+
+    @Test
+    void bpeVocabularyWithoutPreTokenizerUsesDefault() {
+        GgufMetadata noPre = GgufMetadataFixtures.without(TestVocabularies.metadata(TestVocabularies.GPT_2),
+                "tokenizer.ggml.pre");
+        assertThat(((BpeTokenizer) Tokenizer.fromGguf(noPre)).preTokenizerName()).isEqualTo("default");
+        assertThat(Tokenizer.fromGguf(noPre).encode("Hello world", false, false)).containsExactly(15496, 995);
+    }
+
+    @Test
     void unknownTokenizerModelIsReportedAsUnsupportedByName() {
         GgufMetadata t5 = GgufMetadataFixtures.with(stories, "tokenizer.ggml.model", MetadataType.STRING, "t5");
         assertThatThrownBy(() -> Tokenizer.fromGguf(t5))
