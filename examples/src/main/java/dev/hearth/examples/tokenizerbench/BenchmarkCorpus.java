@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * prose, Java and Python code, and Chinese/Japanese/Korean/emoji text from a seeded generator. Rounds repeat until
  * the corpus holds at least the requested number of UTF-8 bytes, so the same arguments always give the same text.
  *
- * <p>One generated document per round contains U+2028 (LINE SEPARATOR): it is the one token whose text differs
+ * <p>One generated document in every other round contains U+2028 (LINE SEPARATOR): it is the one token whose text differs
  * between {@code ggml-vocab-llama-spm.gguf} and the Llama 2 {@code tokenizer.json} (see {@link IdComparison}).
  */
 public record BenchmarkCorpus(List<String> documents, long utf8Bytes) {
