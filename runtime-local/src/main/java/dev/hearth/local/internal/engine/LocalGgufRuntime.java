@@ -182,7 +182,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
 
     private AnswerText newAnswer(ChatRequest request, int[] promptIds) {
         boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
-        return new AnswerText(tokenizer, startOfText, request.options().stopSequences(),
+        // only SentencePiece's dummy-prefix space is dropped; a BPE model's leading space is real text
+        return new AnswerText(tokenizer, startOfText && tokenizer.addsSpacePrefix(), request.options().stopSequences(),
                 promptFormat.toolCallStream(request), promptFormat.markerTokens());
     }
 

@@ -157,6 +157,11 @@ final class SentencePieceTokenizer implements Tokenizer {
     }
 
     @Override
+    public boolean addsSpacePrefix() {
+        return vocabulary.addSpacePrefix();
+    }
+
+    @Override
     public boolean isEndOfGeneration(int tokenId) {
         return tokenId >= 0 && tokenId < endOfGeneration.length && endOfGeneration[tokenId];
     }

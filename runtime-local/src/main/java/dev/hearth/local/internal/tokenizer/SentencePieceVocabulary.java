@@ -52,8 +52,9 @@ record SentencePieceVocabulary(String[] pieces, float[] scores, TokenType[] type
      * recognises these by text, treats them as end-of-generation and forces them to be control tokens; doing the
      * same keeps generation from running past e.g. Phi-3's {@code <|end|>}.
      */
-    private static final Set<String> END_OF_TURN_PIECES = Set.of(
-            "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>");
+    static final Set<String> END_OF_TURN_PIECES = Set.of(
+            "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>",
+            "<|end_of_text|>");
 
     SentencePieceVocabulary {
         int size = pieces.length;
@@ -181,7 +182,7 @@ record SentencePieceVocabulary(String[] pieces, float[] scores, TokenType[] type
     }
 
     /** BOS/EOS/unknown: a present id must lie in the vocabulary; an absent one takes llama.cpp's SPM default. */
-    private static int requiredId(GgufMetadata metadata, String key, int defaultId, int size) {
+    static int requiredId(GgufMetadata metadata, String key, int defaultId, int size) {
         Optional<Long> stored = metadata.optionalLong(key);
         if (stored.isEmpty()) {
             return defaultId < size ? defaultId : -1;
@@ -198,11 +199,11 @@ record SentencePieceVocabulary(String[] pieces, float[] scores, TokenType[] type
      * EOT/EOM are hints for stopping generation; converters write 0xFFFFFFFF or -1 for "none", so an id outside
      * the vocabulary means absent (llama.cpp likewise ignores it) rather than a corrupt file.
      */
-    private static int optionalId(GgufMetadata metadata, String key, int size) {
+    static int optionalId(GgufMetadata metadata, String key, int size) {
         return metadata.optionalLong(key).filter(id -> id >= 0 && id < size).map(Long::intValue).orElse(-1);
     }
 
-    private static long offsetOf(GgufMetadata metadata, String key) {
+    static long offsetOf(GgufMetadata metadata, String key) {
         return metadata.entry(key).map(MetadataEntry::offset).orElse(-1L);
     }
 }

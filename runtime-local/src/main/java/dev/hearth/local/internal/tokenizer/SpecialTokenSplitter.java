@@ -2,7 +2,9 @@ package dev.hearth.local.internal.tokenizer;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -11,8 +13,10 @@ import java.util.stream.IntStream;
  * every occurrence, left to right and without overlap, that lies wholly in text no earlier (longer) piece has taken.
  * So where two pieces overlap, the longer wins even if the shorter starts first.
  *
- * <p>Instead of llama.cpp's fragment list this marks taken characters in a per-call array; the result is the same
- * and each piece costs one {@link String#indexOf} scan of the text.
+ * <p>Instead of llama.cpp's fragment list this marks taken characters in a per-call array; the result is the same.
+ * All occurrences of all pieces are found in one pass over the text with a trie (vocabularies such as Llama 3's have
+ * hundreds of special pieces, and a scan per piece made splitting the dominant cost of encoding); they are then
+ * taken piece by piece in the order above.
  *
  * <p>Stateless after construction and safe to share between threads.
  */
@@ -31,6 +35,15 @@ final class SpecialTokenSplitter {
     private final int[] ids;
     private final String[] texts;
     private final boolean[] stripsWhitespaceAfter;
+    /** Characters that start some special piece: most text positions are rejected with one array load. */
+    private final boolean[] startsPiece = new boolean[Character.MAX_VALUE + 1];
+    private final TrieNode root = new TrieNode();
+
+    /** A node of the trie of special pieces; {@code piece} is the index into {@link #texts} ending here, or -1. */
+    private static final class TrieNode {
+        final Map<Character, TrieNode> children = new HashMap<>();
+        int piece = -1;
+    }
 
     /**
      * @param ids                   the special tokens to look for; empty pieces are ignored (they would match
@@ -47,6 +60,40 @@ final class SpecialTokenSplitter {
                 .toArray();
         this.texts = IntStream.of(this.ids).mapToObj(id -> pieces[id]).toArray(String[]::new);
         this.stripsWhitespaceAfter = stripsWhitespaceAfter;
+        for (int s = 0; s < texts.length; s++) {
+            TrieNode node = root;
+            for (int i = 0; i < texts[s].length(); i++) {
+                node = node.children.computeIfAbsent(texts[s].charAt(i), c -> new TrieNode());
+            }
+            if (node.piece < 0) {
+                node.piece = s; // duplicate texts: the first in priority order, which is the only one that can win
+            }
+            startsPiece[texts[s].charAt(0)] = true;
+        }
+    }
+
+    /** Start positions of every occurrence of each piece (overlapping ones included), by piece index; null if none. */
+    private IntList[] occurrences(String text) {
+        IntList[] starts = null;
+        for (int i = 0; i < text.length(); i++) {
+            if (!startsPiece[text.charAt(i)]) {
+                continue;
+            }
+            TrieNode node = root.children.get(text.charAt(i));
+            for (int j = i + 1; node != null; j++) {
+                if (node.piece >= 0) {
+                    if (starts == null) {
+                        starts = new IntList[texts.length];
+                    }
+                    if (starts[node.piece] == null) {
+                        starts[node.piece] = new IntList(4);
+                    }
+                    starts[node.piece].add(i);
+                }
+                node = j < text.length() ? node.children.get(text.charAt(j)) : null;
+            }
+        }
+        return starts;
     }
 
     boolean isEmpty() {
@@ -58,11 +105,18 @@ final class SpecialTokenSplitter {
         // every whitespace character it strips (those belong to no fragment, as in llama.cpp).
         int[] tokenAt = null;
         boolean[] taken = null;
-        for (int s = 0; s < ids.length; s++) {
+        IntList[] starts = occurrences(text);
+        for (int s = 0; starts != null && s < ids.length; s++) {
+            if (starts[s] == null) {
+                continue;
+            }
             String piece = texts[s];
             int from = 0;
-            int match;
-            while ((match = text.indexOf(piece, from)) >= 0) {
+            for (int k = 0; k < starts[s].size(); k++) {
+                int match = starts[s].get(k);
+                if (match < from) {
+                    continue;
+                }
                 int end = match + piece.length();
                 if (taken == null) {
                     tokenAt = new int[text.length()];

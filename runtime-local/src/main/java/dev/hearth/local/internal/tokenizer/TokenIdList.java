@@ -22,6 +22,14 @@ final class TokenIdList {
         return size;
     }
 
+    /** Drops the ids after the first {@code size}. */
+    void truncate(int size) {
+        if (size < 0 || size > this.size) {
+            throw new IndexOutOfBoundsException("cannot truncate " + this.size + " ids to " + size);
+        }
+        this.size = size;
+    }
+
     int[] toArray() {
         return Arrays.copyOf(ids, size);
     }

@@ -18,14 +18,35 @@ class TokenizerFromGgufTest {
     private final GgufMetadata stories = TestVocabularies.metadata(STORIES_260K);
 
     @Test
-    void gpt2TokenizerModelIsReportedAsUnsupported() {
-        GgufMetadata gpt2 = TestVocabularies.metadata("llama.cpp-vocab/ggml-vocab-gpt-2.gguf");
-        assertThatThrownBy(() -> Tokenizer.fromGguf(gpt2))
+    void eachTokenizerModelGetsItsTokenizer() {
+        assertThat(Tokenizer.fromGguf(stories)).isInstanceOf(SentencePieceTokenizer.class);
+        assertThat(TestVocabularies.tokenizer(TestVocabularies.GPT_2)).isInstanceOf(BpeTokenizer.class);
+        assertThat(TestVocabularies.tokenizer(TestVocabularies.BERT_BGE)).isInstanceOf(WordPieceTokenizer.class);
+    }
+
+    @Test
+    void bpeVocabulariesGetThePreTokenizerTheyName() {
+        for (String name : new String[] {"gpt-2", "starcoder", "falcon", "deepseek-coder", "deepseek-llm", "llama-bpe"}) {
+            BpeTokenizer tokenizer = (BpeTokenizer) TestVocabularies.tokenizer(
+                    "llama.cpp-vocab/ggml-vocab-" + name + ".gguf");
+            assertThat(tokenizer.preTokenizerName()).isEqualTo(name);
+        }
+    }
+
+    @Test
+    void bpeVocabularyWithoutPreTokenizerUsesDefault() {
+        GgufMetadata noPre = GgufMetadataFixtures.without(TestVocabularies.metadata(TestVocabularies.GPT_2),
+                "tokenizer.ggml.pre");
+        assertThat(((BpeTokenizer) Tokenizer.fromGguf(noPre)).preTokenizerName()).isEqualTo("default");
+        assertThat(Tokenizer.fromGguf(noPre).encode("Hello world", false, false)).containsExactly(15496, 995);
+    }
+
+    @Test
+    void unknownTokenizerModelIsReportedAsUnsupportedByName() {
+        GgufMetadata t5 = GgufMetadataFixtures.with(stories, "tokenizer.ggml.model", MetadataType.STRING, "t5");
+        assertThatThrownBy(() -> Tokenizer.fromGguf(t5))
                 .isInstanceOf(UnsupportedModelException.class)
-                .hasMessage("tokenizer model 'gpt2' is not supported yet");
-        GgufMetadata bert = GgufMetadataFixtures.with(stories, "tokenizer.ggml.model", MetadataType.STRING, "bert");
-        assertThatThrownBy(() -> Tokenizer.fromGguf(bert)).isInstanceOf(UnsupportedModelException.class)
-                .hasMessageContaining("'bert'");
+                .hasMessageContaining("tokenizer model 't5'");
     }
 
     @Test
