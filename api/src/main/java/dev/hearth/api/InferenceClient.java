@@ -76,6 +76,11 @@ public final class InferenceClient implements AutoCloseable {
         return runtimes.stream().map(InferenceRuntime::info).toList();
     }
 
+    /** The runtimes that compute embeddings ({@link #embed(EmbeddingRequest)}), in configuration order. */
+    public List<RuntimeInfo> embeddingRuntimes() {
+        return runtimes.stream().filter(EmbeddingRuntime.class::isInstance).map(InferenceRuntime::info).toList();
+    }
+
     /** Answers and returns when the answer is complete. Interrupting the calling thread cancels the generation. */
     public ChatResponse call(ChatRequest request) {
         return stream(request, event -> { });

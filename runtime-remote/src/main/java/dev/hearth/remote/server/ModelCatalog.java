@@ -18,6 +18,11 @@ final class ModelCatalog {
         this.client = client;
     }
 
+    /** The client the models belong to, for endpoints that call it directly (embeddings). */
+    InferenceClient client() {
+        return client;
+    }
+
     /** Every model name, each once, the client's default first. */
     List<String> models() {
         Set<String> names = new LinkedHashSet<>();
