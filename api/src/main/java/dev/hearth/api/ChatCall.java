@@ -41,6 +41,12 @@ public final class ChatCall {
         return this;
     }
 
+    /** A tool's result marked {@code sensitivity}, e.g. the content of a private file the tool read. */
+    public ChatCall toolResult(String toolCallId, String content, Sensitivity sensitivity) {
+        request.toolResult(toolCallId, content, sensitivity);
+        return this;
+    }
+
     /** Makes the whole request at least this sensitive, whatever its messages say. */
     public ChatCall sensitivity(Sensitivity sensitivity) {
         request.sensitivity(sensitivity);

@@ -104,6 +104,11 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
             return message(Message.user(content, sensitivity));
         }
 
+        /** A tool's result marked {@code sensitivity}: a tool that read a private file returns private content. */
+        public Builder toolResult(String toolCallId, String content, Sensitivity sensitivity) {
+            return message(Message.toolResult(toolCallId, content, sensitivity));
+        }
+
         /** Makes the request at least this sensitive, whatever its messages say. */
         public Builder sensitivity(Sensitivity sensitivity) {
             this.sensitivity = Objects.requireNonNull(sensitivity, "sensitivity");

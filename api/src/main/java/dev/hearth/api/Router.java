@@ -70,11 +70,12 @@ final class Router implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final AtomicLong requests = new AtomicLong();
 
-    Router(Routing routing, List<InferenceRuntime> runtimes) {
-        this.routing = routing;
-        this.fallbacks = routing.fallbacks();
-        this.timeToFirstTokenBudget = routing.timeToFirstTokenBudget();
-        this.totalLatencyBudget = routing.totalLatencyBudget();
+    Router(Routing specification, List<InferenceRuntime> runtimes) {
+        this.routing = specification.copy();
+        this.fallbacks = this.routing.fallbacks();
+        this.timeToFirstTokenBudget = this.routing.timeToFirstTokenBudget();
+        this.totalLatencyBudget = this.routing.totalLatencyBudget();
+        Routing routing = this.routing;
         Map<String, Price> prices = new LinkedHashMap<>(routing.prices());
         List<Candidate> candidates = new ArrayList<>();
         for (int i = 0; i < runtimes.size(); i++) {

@@ -203,6 +203,21 @@ public final class Routing {
 
     // ---- read by the client ------------------------------------------------------------------------------------
 
+    /** A snapshot: the client keeps its rules even if this specification is changed after the client was built. */
+    Routing copy() {
+        Routing copy = new Routing(order, pinned);
+        copy.fallbacks.addAll(fallbacks);
+        copy.timeToFirstTokenBudget = timeToFirstTokenBudget;
+        copy.totalLatencyBudget = totalLatencyBudget;
+        copy.trustedPeers.addAll(trustedPeers);
+        copy.internalAllowed.addAll(internalAllowed);
+        copy.breakerFailures = breakerFailures;
+        copy.breakerOpenFor = breakerOpenFor;
+        copy.clock = clock;
+        copy.prices.putAll(prices);
+        return copy;
+    }
+
     Order order() {
         return order;
     }

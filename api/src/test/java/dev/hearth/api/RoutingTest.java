@@ -100,6 +100,9 @@ class RoutingTest {
         assertThat(request.withSensitivity(Sensitivity.PUBLIC).sensitivity()).isEqualTo(Sensitivity.PRIVATE);
         assertThat(ChatRequest.of(Message.user("a")).withSensitivity(Sensitivity.INTERNAL).sensitivity()).isEqualTo(Sensitivity.INTERNAL);
         assertThat(ChatRequest.of(Message.user("a")).sensitivity()).isEqualTo(Sensitivity.PUBLIC);
+        assertThat(ChatRequest.builder().user("read my notes").toolResult("call-1", "notes", Sensitivity.PRIVATE).build()
+                .sensitivity()).isEqualTo(Sensitivity.PRIVATE);
+        assertThat(Message.system("s").withSensitivity(Sensitivity.INTERNAL).sensitivity()).isEqualTo(Sensitivity.INTERNAL);
 
         ScriptedRuntime cloud = cloud();
         try (InferenceClient client = InferenceClient.builder().runtime(cloud).build()) {
@@ -118,6 +121,18 @@ class RoutingTest {
         assertThat(request.toString()).doesNotContain("1234").doesNotContain("system secret").contains("PRIVATE");
         assertThat(Message.user("x").sensitivity()).isEqualTo(Sensitivity.PUBLIC);
         assertThat(new Message(Role.USER, "x", List.of(), null).sensitivity()).isEqualTo(Sensitivity.PUBLIC);
+    }
+
+    @Test
+    void changingTheRoutingAfterBuildDoesNotChangeTheClient() {
+        Routing routing = Routing.inOrder();
+        ScriptedRuntime peer = peer();
+        try (InferenceClient client = InferenceClient.builder().runtime(peer).routing(routing).build()) {
+            routing.trust("peer");
+            assertThatThrownBy(() -> client.chat().user("secret", Sensitivity.PRIVATE).call())
+                    .isInstanceOf(PolicyViolationException.class);
+            assertThat(peer.generationsStarted()).isZero();
+        }
     }
 
     @Test
