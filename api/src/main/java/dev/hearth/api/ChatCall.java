@@ -29,6 +29,30 @@ public final class ChatCall {
         return this;
     }
 
+    /** A system message marked {@code sensitivity} (the request becomes at least that sensitive). */
+    public ChatCall system(String content, Sensitivity sensitivity) {
+        request.system(content, sensitivity);
+        return this;
+    }
+
+    /** A user message marked {@code sensitivity}, e.g. {@link Sensitivity#PRIVATE}: routing keeps it where rules allow. */
+    public ChatCall user(String content, Sensitivity sensitivity) {
+        request.user(content, sensitivity);
+        return this;
+    }
+
+    /** A tool's result marked {@code sensitivity}, e.g. the content of a private file the tool read. */
+    public ChatCall toolResult(String toolCallId, String content, Sensitivity sensitivity) {
+        request.toolResult(toolCallId, content, sensitivity);
+        return this;
+    }
+
+    /** Makes the whole request at least this sensitive, whatever its messages say. */
+    public ChatCall sensitivity(Sensitivity sensitivity) {
+        request.sensitivity(sensitivity);
+        return this;
+    }
+
     public ChatCall assistant(String content) {
         request.assistant(content);
         return this;

@@ -7,14 +7,21 @@ import java.util.Optional;
 
 /**
  * A conversation to answer: its messages in order, the tools the model may call, how to sample, and optionally the
- * model to use (runtimes that serve one model ignore it), and how to use the runtime's prefix cache.
+ * model to use (runtimes that serve one model ignore it), how to use the runtime's prefix cache, and how sensitive it
+ * is: {@code sensitivity} is the highest of the level given and the levels of every message, so marking one message
+ * {@link Sensitivity#PRIVATE} makes the whole request private, and no setting can make it less sensitive than that.
+ * {@link #toString()} never shows message content.
  */
 public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOptions options, Optional<String> model,
-                          CacheControl cache) {
+                          CacheControl cache, Sensitivity sensitivity) {
 
     public ChatRequest {
         Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(sensitivity, "sensitivity");
         messages = List.copyOf(messages);
+        for (Message message : messages) {
+            sensitivity = sensitivity.max(message.sensitivity());
+        }
         tools = List.copyOf(tools);
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(model, "model");
@@ -25,6 +32,12 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
         if (names != tools.size()) {
             throw new InvalidRequestException("Tool names must be unique, got " + tools.stream().map(Tool::name).toList());
         }
+    }
+
+    /** A request as sensitive as its most sensitive message. */
+    public ChatRequest(List<Message> messages, List<Tool> tools, GenerationOptions options, Optional<String> model,
+                       CacheControl cache) {
+        this(messages, tools, options, model, cache, Sensitivity.PUBLIC);
     }
 
     /** A request with the default cache use. */
@@ -41,11 +54,16 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
     }
 
     public ChatRequest withOptions(GenerationOptions newOptions) {
-        return new ChatRequest(messages, tools, newOptions, model, cache);
+        return new ChatRequest(messages, tools, newOptions, model, cache, sensitivity);
     }
 
     public ChatRequest withCache(CacheControl newCache) {
-        return new ChatRequest(messages, tools, options, model, newCache);
+        return new ChatRequest(messages, tools, options, model, newCache, sensitivity);
+    }
+
+    /** This request at least as sensitive as {@code atLeast} (never less sensitive than its messages). */
+    public ChatRequest withSensitivity(Sensitivity atLeast) {
+        return new ChatRequest(messages, tools, options, model, cache, atLeast);
     }
 
     /** Builds a request message by message. */
@@ -55,6 +73,7 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
         private GenerationOptions options = GenerationOptions.defaults();
         private String model;
         private CacheControl cache = CacheControl.defaults();
+        private Sensitivity sensitivity = Sensitivity.PUBLIC;
 
         private Builder() {
         }
@@ -75,6 +94,25 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
 
         public Builder user(String content) {
             return message(Message.user(content));
+        }
+
+        public Builder system(String content, Sensitivity sensitivity) {
+            return message(Message.system(content, sensitivity));
+        }
+
+        public Builder user(String content, Sensitivity sensitivity) {
+            return message(Message.user(content, sensitivity));
+        }
+
+        /** A tool's result marked {@code sensitivity}: a tool that read a private file returns private content. */
+        public Builder toolResult(String toolCallId, String content, Sensitivity sensitivity) {
+            return message(Message.toolResult(toolCallId, content, sensitivity));
+        }
+
+        /** Makes the request at least this sensitive, whatever its messages say. */
+        public Builder sensitivity(Sensitivity sensitivity) {
+            this.sensitivity = Objects.requireNonNull(sensitivity, "sensitivity");
+            return this;
         }
 
         public Builder assistant(String content) {
@@ -106,7 +144,13 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
         }
 
         public ChatRequest build() {
-            return new ChatRequest(messages, tools, options, Optional.ofNullable(model), cache);
+            return new ChatRequest(messages, tools, options, Optional.ofNullable(model), cache, sensitivity);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "ChatRequest[" + messages.size() + " messages, " + tools.size() + " tools, " + options
+                + model.map(name -> ", model " + name).orElse("") + ", " + sensitivity + "]";
     }
 }

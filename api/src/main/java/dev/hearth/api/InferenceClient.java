@@ -41,12 +41,16 @@ import java.util.stream.Collectors;
  * Every call has a blocking form ({@link #call}), a streaming form with a token consumer ({@link #stream}), a
  * background form that can be cancelled ({@link #submit}) and a {@link Flow.Publisher} form ({@link #publisher}).
  * Runtimes that compute embeddings also answer {@link #embed(EmbeddingRequest)}.
+ * With several runtimes, {@link Builder#routing(Routing)} chooses among them per request (order, fallback, privacy,
+ * circuit breakers); every answer's {@link ChatResponse#route()} says which one served and which were passed over, and
+ * {@link #costReport()} compares what each has cost.
  * A client is thread-safe; closing it cancels running generations and releases every runtime.
  */
 public final class InferenceClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceClient.class);
 
     private final List<InferenceRuntime> runtimes;
+    private final Router router;
     private final List<InferenceListener> listeners;
     private final GenerationOptions defaultOptions;
     private final ExecutorService executor;
@@ -54,8 +58,9 @@ public final class InferenceClient implements AutoCloseable {
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private InferenceClient(Builder builder, List<InferenceRuntime> runtimes) {
+    private InferenceClient(Builder builder, List<InferenceRuntime> runtimes, Router router) {
         this.runtimes = List.copyOf(runtimes);
+        this.router = router;
         this.listeners = List.copyOf(builder.listeners);
         this.defaultOptions = builder.defaultOptions;
         this.ownsExecutor = builder.executor == null;
@@ -178,15 +183,27 @@ public final class InferenceClient implements AutoCloseable {
     ChatResponse generate(ChatRequest request, Consumer<TokenEvent> tokens, Cancellation cancellation) {
         Objects.requireNonNull(request, "request");
         ensureOpen();
-        Selection selection = select(request);
-        RuntimeInfo info = selection.runtime().info();
-        listeners.forEach(listener -> notify(() -> listener.requestStarted(request, info)));
+        Router.Plan plan = router.plan(request); // privacy and model checks: refused here, before anything is sent
         running.add(cancellation);
         ConsumerGuard guarded = new ConsumerGuard(tokens);
         try {
-            ChatResponse response = selection.runtime().generate(request, guarded, cancellation);
-            ChatResponse routed = response.withRoute(new Route(info.name(), response.route().model(), selection.reason()));
-            LOG.debug("{} answered: {} prompt tokens ({} cached), {} completion tokens, finish {}", info.name(),
+            ChatResponse routed = router.execute(plan, guarded, cancellation, new Router.Observer() {
+                @Override
+                public void attemptStarted(RuntimeInfo runtime) {
+                    listeners.forEach(listener -> InferenceClient.notify(() -> listener.requestStarted(request, runtime)));
+                }
+
+                @Override
+                public void attemptEnded(InferenceRuntime runtime) {
+                    reportCacheStats(runtime, runtime.info());
+                }
+
+                @Override
+                public boolean callerFault(RuntimeException failure) {
+                    return failure == guarded.failure;
+                }
+            });
+            LOG.debug("{} answered: {} prompt tokens ({} cached), {} completion tokens, finish {}", routed.route().runtime(),
                     routed.usage().promptTokens(), routed.usage().cachedPromptTokens(), routed.usage().completionTokens(),
                     routed.finishReason());
             listeners.forEach(listener -> notify(() -> listener.requestCompleted(request, routed)));
@@ -198,14 +215,23 @@ public final class InferenceClient implements AutoCloseable {
                 listeners.forEach(listener -> notify(() -> listener.requestFailed(request, ended)));
                 throw failure;
             }
+            // the router hands back typed failures only; anything else is a bug worth typing rather than leaking
             HearthException typed = failure instanceof HearthException hearth ? hearth
-                    : new RuntimeFailureException("Runtime " + info.name() + " failed unexpectedly: " + failure, failure);
+                    : new RuntimeFailureException("Routing failed unexpectedly: " + failure, failure);
             listeners.forEach(listener -> notify(() -> listener.requestFailed(request, typed)));
             throw typed;
         } finally {
             running.remove(cancellation);
-            reportCacheStats(selection.runtime(), info);
         }
+    }
+
+    /**
+     * What each chat runtime has served through this client so far, how fast, and what it cost (priced by
+     * {@link Routing#price}), with what the whole workload would have cost on each; print it with
+     * {@link CostReport#toMarkdown()}.
+     */
+    public CostReport costReport() {
+        return router.costReport();
     }
 
     private void reportCacheStats(InferenceRuntime runtime, RuntimeInfo info) {
@@ -240,28 +266,6 @@ public final class InferenceClient implements AutoCloseable {
                 throw e;
             }
         }
-    }
-
-    private record Selection(InferenceRuntime runtime, String reason) {
-    }
-
-    private Selection select(ChatRequest request) {
-        List<InferenceRuntime> chatRuntimes = runtimes.stream().filter(InferenceRuntime::supportsChat).toList();
-        if (request.model().isPresent()) {
-            String model = request.model().get();
-            for (InferenceRuntime runtime : chatRuntimes) {
-                if (runtime.info().models().contains(model)) {
-                    return new Selection(runtime, "serves the requested model " + model);
-                }
-            }
-            throw new InvalidRequestException("No configured runtime answers chat requests with model '" + model
-                    + "'; available: " + chatRuntimes.stream().flatMap(r -> r.info().models().stream()).toList());
-        }
-        if (chatRuntimes.isEmpty()) {
-            throw new InvalidRequestException("No configured runtime answers chat requests (they only compute embeddings: "
-                    + runtimes.stream().map(r -> r.info().name()).toList() + "); add one that generates text.");
-        }
-        return new Selection(chatRuntimes.getFirst(), chatRuntimes.size() == 1 ? "the only configured runtime" : "the first configured runtime");
     }
 
     private EmbeddingRuntime selectEmbedding(EmbeddingRequest request) {
@@ -313,6 +317,7 @@ public final class InferenceClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        router.close();
         for (InferenceRuntime runtime : runtimes) {
             try {
                 runtime.close();
@@ -340,6 +345,7 @@ public final class InferenceClient implements AutoCloseable {
         private final List<InferenceListener> listeners = new ArrayList<>();
         private GenerationOptions defaultOptions = GenerationOptions.defaults();
         private ExecutorService executor;
+        private Routing routing = Routing.inOrder();
 
         private Builder() {
         }
@@ -373,16 +379,28 @@ public final class InferenceClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The rules that choose a runtime for each chat request: order, fallback, latency budgets, privacy, circuit
+         * breakers and prices. Defaults to {@link Routing#inOrder()}: the first configured runtime answers, and
+         * {@link Sensitivity#PRIVATE} requests never go to a third party.
+         */
+        public Builder routing(Routing routing) {
+            this.routing = Objects.requireNonNull(routing, "routing");
+            return this;
+        }
+
         public InferenceClient build() {
             if (runtimes.isEmpty()) {
                 throw new ConfigurationException(
                         "No runtime configured: add one with .runtime(...), for example .runtime(Gguf.model(Path.of(\"model.gguf\")))");
             }
             List<InferenceRuntime> opened = new ArrayList<>();
+            Router router;
             try {
                 for (Object runtime : runtimes) {
                     opened.add(runtime instanceof RuntimeSpec spec ? open(spec) : (InferenceRuntime) runtime);
                 }
+                router = new Router(routing, opened); // checks the rules against the runtimes' names and localities
             } catch (RuntimeException e) {
                 // Close what was opened, and every runtime handed over, even those after the one that failed:
                 // the builder took ownership of them and no client will close them.
@@ -400,7 +418,7 @@ public final class InferenceClient implements AutoCloseable {
                 }
                 throw e;
             }
-            return new InferenceClient(this, opened);
+            return new InferenceClient(this, opened, router);
         }
 
         private static InferenceRuntime open(RuntimeSpec spec) {

@@ -8,6 +8,10 @@ import dev.hearth.api.spi.RuntimeInfo;
  */
 public interface InferenceListener {
 
+    /**
+     * A runtime is about to be sent the request: called once per runtime tried, so a request that falls back to a
+     * second runtime starts twice (and completes or fails once). Never called for a request a privacy rule refused.
+     */
     default void requestStarted(ChatRequest request, RuntimeInfo runtime) {
     }
 

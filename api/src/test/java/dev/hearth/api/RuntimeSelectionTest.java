@@ -5,6 +5,8 @@ import dev.hearth.api.testing.ScriptedRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +25,8 @@ class RuntimeSelectionTest {
         ChatResponse response = client.chat().user("hi").model("gamma").call();
 
         assertThat(response.text()).isEqualTo("from b");
-        assertThat(response.route()).isEqualTo(new Route("b", "gamma", "serves the requested model gamma"));
+        assertThat(response.route()).isEqualTo(new Route("b", "gamma", "serves the requested model gamma", List.of(
+                new RouteAttempt("a", RouteAttempt.Outcome.SKIPPED, Fallback.MODEL_MISSING, "does not serve model gamma"))));
         assertThat(alpha.generationsStarted()).isZero();
     }
 

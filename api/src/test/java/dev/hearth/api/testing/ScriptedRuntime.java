@@ -45,13 +45,17 @@ public final class ScriptedRuntime implements InferenceRuntime {
     private final TokenGate gate;
     private final int failAtToken;
     private final Supplier<? extends RuntimeException> failure;
+    private final int failingGenerations;
+    private final Supplier<? extends RuntimeException> generationFailure;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger generationsStarted = new AtomicInteger();
     private final AtomicInteger tokensProduced = new AtomicInteger();
     private final BlockingQueue<ChatResponse> finished = new LinkedBlockingQueue<>();
 
     private ScriptedRuntime(Builder builder) {
-        this.info = new RuntimeInfo(builder.name, Locality.IN_PROCESS, builder.models, builder.contextLength);
+        this.info = new RuntimeInfo(builder.name, builder.locality, builder.models, builder.contextLength);
+        this.failingGenerations = builder.failingGenerations;
+        this.generationFailure = builder.generationFailure;
         this.script = List.copyOf(builder.tokens);
         this.gate = builder.gate;
         this.failAtToken = builder.failAtToken;
@@ -72,7 +76,9 @@ public final class ScriptedRuntime implements InferenceRuntime {
         if (closed.get()) {
             throw new ConfigurationException("ScriptedRuntime " + info.name() + " is closed");
         }
-        generationsStarted.incrementAndGet();
+        if (generationsStarted.incrementAndGet() <= failingGenerations) {
+            throw generationFailure.get();
+        }
         if (gate != null) {
             cancellation.onCancel(gate::wake);
         }
@@ -211,6 +217,9 @@ public final class ScriptedRuntime implements InferenceRuntime {
     /** Configures a scripted runtime; it is also the typed {@link RuntimeSpec} its provider opens. */
     public static final class Builder implements RuntimeSpec {
         private String name = "scripted";
+        private Locality locality = Locality.IN_PROCESS;
+        private int failingGenerations;
+        private Supplier<? extends RuntimeException> generationFailure;
         private List<String> models = List.of("scripted-model");
         private int contextLength = 4096;
         private List<String> tokens = List.of("Hello", ",", " world", "!");
@@ -230,6 +239,19 @@ public final class ScriptedRuntime implements InferenceRuntime {
 
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name);
+            return this;
+        }
+
+        /** Where the runtime claims to send data (IN_PROCESS by default); it never sends anything anywhere. */
+        public Builder locality(Locality locality) {
+            this.locality = Objects.requireNonNull(locality);
+            return this;
+        }
+
+        /** Makes the first {@code generations} generations throw {@code failure} before any token; later ones work. */
+        public Builder failFirst(int generations, Supplier<? extends RuntimeException> failure) {
+            this.failingGenerations = generations;
+            this.generationFailure = failure;
             return this;
         }
 
