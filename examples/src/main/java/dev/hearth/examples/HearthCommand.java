@@ -5,8 +5,6 @@ import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.HearthException;
 import dev.hearth.api.InferenceClient;
 import dev.hearth.examples.tokenizerbench.TokenizerBenchCommand;
-import dev.hearth.local.Gguf;
-import dev.hearth.local.GgufModelSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,15 +65,12 @@ public final class HearthCommand implements Runnable {
         @Option(names = "--seed", description = "sampling seed (default: ${DEFAULT-VALUE})", defaultValue = "7")
         long seed;
 
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "a properties file with runtimes (runtime.N.*) and routing rules (routing.*), shared with hearth serve")
+        Path config;
+
         InferenceClient openClient() {
-            GgufModelSpec gguf = Gguf.model(model != null ? model : DefaultModel.resolve());
-            if (threads != null) {
-                gguf.threads(threads);
-            }
-            if (context != null) {
-                gguf.contextLength(context);
-            }
-            return InferenceClient.builder().runtime(gguf).build();
+            return ClientConfig.forCommandLine(config, model, threads, context).build();
         }
 
         GenerationOptions generationOptions() {

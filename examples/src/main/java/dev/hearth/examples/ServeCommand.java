@@ -1,8 +1,6 @@
 package dev.hearth.examples;
 
 import dev.hearth.api.InferenceClient;
-import dev.hearth.local.Gguf;
-import dev.hearth.local.GgufModelSpec;
 import dev.hearth.remote.server.NodeServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "GGUF model file (default: stories260K, fetched once if not beside the project)")
     Path model;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "a properties file with runtimes (runtime.N.*) and routing rules (routing.*), shared with run and agent")
+    Path config;
 
     @Option(names = "--threads", description = "worker threads (default: available processors)")
     Integer threads;
@@ -58,13 +60,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        GgufModelSpec gguf = Gguf.model(model != null ? model : DefaultModel.resolve());
-        if (threads != null) {
-            gguf.threads(threads);
-        }
-        if (context != null) {
-            gguf.contextLength(context);
-        }
         NodeServer.Builder builder = NodeServer.builder().bind(host, port).maxConcurrentRequests(maxConcurrent)
                 .queueCapacity(queue).maxBodyBytes(maxBodyBytes);
         if (token != null && !token.isBlank()) {
@@ -80,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "hearth-serve-shutdown");
-        try (InferenceClient client = InferenceClient.builder().runtime(gguf).build();
+        try (InferenceClient client = ClientConfig.forCommandLine(config, model, threads, context).build();
              NodeServer server = builder.client(client).build().start()) {
             Runtime.getRuntime().addShutdownHook(hook);
             describe(server, client, System.out);
