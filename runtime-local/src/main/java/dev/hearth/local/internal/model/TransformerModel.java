@@ -117,27 +117,9 @@ public final class TransformerModel {
         float[] scores = state.attentionScores;
         Arrays.fill(state.attentionOutput, 0f);
         for (int head = 0; head < config.headCount(); head++) {
-            int queryOffset = head * headDimension;
             int kvOffset = (head / config.queriesPerKvHead()) * headDimension;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int t = first; t <= position; t++) {
-                float score = FloatOps.dot(state.query, queryOffset, keys, t * kvDimension + kvOffset, headDimension) * scale;
-                if (softCap > 0) {
-                    score = (float) (softCap * Math.tanh(score / softCap));
-                }
-                scores[t] = score;
-                max = Math.max(max, score);
-            }
-            float sum = 0;
-            for (int t = first; t <= position; t++) {
-                float e = (float) Math.exp(scores[t] - max);
-                scores[t] = e;
-                sum += e;
-            }
-            float inverse = 1f / sum;
-            for (int t = first; t <= position; t++) {
-                FloatOps.axpy(scores[t] * inverse, values, t * kvDimension + kvOffset, state.attentionOutput, queryOffset, headDimension);
-            }
+            LayerKernels.attendHead(state.query, head * headDimension, keys, values, kvDimension, kvOffset,
+                    headDimension, first, position, scale, softCap, scores, state.attentionOutput);
         }
         matVec(w.attentionOutput(), state.attentionOutput, state.projected, state, pool);
         addBias(state.projected, w.attentionOutputBias());
@@ -217,11 +199,7 @@ public final class TransformerModel {
 
     /** RMS-normalises {@code in[offset, offset+n)} into {@code out} at the same offset; {@code out} may be {@code in}. */
     private void rmsNorm(float[] out, float[] in, int offset, int n, float[] weight) {
-        double meanSquare = FloatOps.sumOfSquares(in, offset, n) / n;
-        float inverseRms = (float) (1.0 / Math.sqrt(meanSquare + config.rmsNormEpsilon()));
-        for (int i = 0; i < n; i++) {
-            out[offset + i] = in[offset + i] * inverseRms * weight[i];
-        }
+        LayerKernels.rmsNorm(out, in, offset, n, weight, config.rmsNormEpsilon());
     }
 
     /** Each head of {@code vector} is normalised on its own, all with the same {@code head_dim} weights. */
@@ -242,36 +220,10 @@ public final class TransformerModel {
         }
     }
 
-    /**
-     * Rotates pair i of every head by angle i: NORMAL pairs adjacent dimensions (2i, 2i+1), NEOX pairs the halves of
-     * the rotated span (i, i + ropeDimensions/2). Dimensions past {@code ropeDimensions} pass through.
-     */
+    /** RoPE over every head of {@code vector} (see {@link LayerKernels#applyRope}). */
     private void applyRope(float[] vector, int heads, float[] cos, float[] sin) {
-        int headDimension = config.headDimension();
-        int pairs = config.ropeDimensions() / 2;
-        // two plain loops rather than one with a computed stride: this runs for every head of every layer
-        if (features.ropeStyle() == RopeStyle.NEOX) {
-            for (int head = 0; head < heads; head++) {
-                int base = head * headDimension;
-                for (int i = 0; i < pairs; i++) {
-                    float x0 = vector[base + i];
-                    float x1 = vector[base + i + pairs];
-                    vector[base + i] = x0 * cos[i] - x1 * sin[i];
-                    vector[base + i + pairs] = x0 * sin[i] + x1 * cos[i];
-                }
-            }
-        } else {
-            for (int head = 0; head < heads; head++) {
-                int base = head * headDimension;
-                for (int i = 0; i < pairs; i++) {
-                    int even = base + 2 * i;
-                    float x0 = vector[even];
-                    float x1 = vector[even + 1];
-                    vector[even] = x0 * cos[i] - x1 * sin[i];
-                    vector[even + 1] = x0 * sin[i] + x1 * cos[i];
-                }
-            }
-        }
+        LayerKernels.applyRope(vector, heads, config.headDimension(), config.ropeDimensions() / 2,
+                features.ropeStyle(), cos, sin);
     }
 
     private static void softCap(float[] values, float cap) {
