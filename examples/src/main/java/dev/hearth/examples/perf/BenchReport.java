@@ -50,13 +50,14 @@ public record BenchReport(String machine, String jvm, int availableProcessors, L
     /** llama-bench's table layout, plus time to first token and the CPU share the bench thread got. */
     String toMarkdown() {
         StringBuilder out = new StringBuilder();
-        out.append("| model | size | params | threads | fusion | prefix cache | test | t/s | TTFT ms | cpu |\n");
-        out.append("| --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | ---: |\n");
+        out.append("| model | size | params | threads | fusion | prefix cache | test | t/s | TTFT ms | cpu | alloc B/tok |\n");
+        out.append("| --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: |\n");
         for (BenchResult r : results) {
-            out.append(String.format(Locale.ROOT, "| %s | %.2f MiB | %.2f M | %d | %s | %s | %s | %.2f ± %.2f | %.1f ± %.1f | %.0f%% |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %.2f MiB | %.2f M | %d | %s | %s | %s | %.2f ± %.2f | %.1f ± %.1f | %.0f%% | %.0f |%n",
                     r.model(), r.modelBytes() / (1024.0 * 1024.0), r.parameters() / 1e6, r.threads(),
                     r.fusion() ? "on" : "off", r.prefixCache() ? "on" : "off", r.test(), r.meanTokensPerSecond(),
-                    r.stddevTokensPerSecond(), r.meanTtftMillis(), r.stddevTtftMillis(), 100 * r.cpuUtilization()));
+                    r.stddevTokensPerSecond(), r.meanTtftMillis(), r.stddevTtftMillis(), 100 * r.cpuUtilization(),
+                    r.allocatedBytesPerToken()));
         }
         return out.toString();
     }
@@ -67,7 +68,7 @@ public record BenchReport(String machine, String jvm, int availableProcessors, L
                 .addColumn("model").addColumn("model_bytes").addColumn("parameters").addColumn("test")
                 .addColumn("kind").addColumn("tokens").addColumn("depth").addColumn("threads").addColumn("fusion")
                 .addColumn("prefix_cache").addColumn("repetitions").addColumn("avg_ts").addColumn("stddev_ts")
-                .addColumn("avg_ttft_ms").addColumn("stddev_ttft_ms").addColumn("cpu_utilization")
+                .addColumn("avg_ttft_ms").addColumn("stddev_ttft_ms").addColumn("cpu_utilization").addColumn("allocated_bytes_per_token")
                 .build().withHeader();
         List<Map<String, Object>> rows = results.stream().map(r -> {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -87,6 +88,7 @@ public record BenchReport(String machine, String jvm, int availableProcessors, L
             row.put("avg_ttft_ms", r.meanTtftMillis());
             row.put("stddev_ttft_ms", r.stddevTtftMillis());
             row.put("cpu_utilization", r.cpuUtilization());
+            row.put("allocated_bytes_per_token", r.allocatedBytesPerToken());
             return row;
         }).toList();
         try {

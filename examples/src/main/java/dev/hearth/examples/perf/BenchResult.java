@@ -14,11 +14,14 @@ import java.util.List;
  *                               token's logits; with the prefix cache on the depth is reused, not recomputed
  * @param cpuUtilization         the calling thread's CPU time over wall time while timed (below ~0.95 means the
  *                               machine was busy with other work and the rates are pessimistic)
+ * @param allocatedBytesPerToken heap bytes the calling thread allocated per timed token (the decode loop should
+ *                               allocate nothing once compiled; worker threads are not counted)
  */
 public record BenchResult(String model, long modelBytes, long parameters, String test, String kind, int tokens,
                           int depth, int threads, boolean fusion, boolean prefixCache, int repetitions,
                           double meanTokensPerSecond, double stddevTokensPerSecond, double meanTtftMillis,
-                          double stddevTtftMillis, double cpuUtilization, List<Double> tokensPerSecondSamples,
+                          double stddevTtftMillis, double cpuUtilization, double allocatedBytesPerToken,
+                          List<Double> tokensPerSecondSamples,
                           List<Double> ttftMillisSamples) {
 
     public BenchResult {

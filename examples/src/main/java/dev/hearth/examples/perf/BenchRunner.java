@@ -11,7 +11,6 @@ import dev.hearth.local.internal.threads.WorkerPool;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +39,6 @@ public final class BenchRunner implements AutoCloseable {
 
     public BenchRunner(Path modelPath, boolean fusion, boolean prefixCache, int repetitions, int warmups,
                        PrintStream progress) {
-        if (fusion) {
-            throw new ConfigurationException("--fusion on: the engine has no fused kernels yet; only --fusion off can "
-                    + "be measured");
-        }
         if (repetitions < 1) {
             throw new ConfigurationException("repetitions must be >= 1, was " + repetitions);
         }
@@ -55,7 +50,7 @@ public final class BenchRunner implements AutoCloseable {
         try {
             this.cost = ModelCost.of(file);
             this.config = cost.config();
-            this.model = new TransformerModel(file, config);
+            this.model = new TransformerModel(file, config, fusion);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -101,10 +96,11 @@ public final class BenchRunner implements AutoCloseable {
             // the first request pays for the prefix; every timed one after it hits the cache
             prefill(depthTokens, 0, cache, state, pool, false);
         }
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<Double> rates = new ArrayList<>();
         List<Double> ttfts = new ArrayList<>();
         double cpuSum = 0;
+        long allocatedTimed = 0;
         for (int repetition = -warmups; repetition < repetitions; repetition++) {
             long cpuStart = mx.getCurrentThreadCpuTime();
             long requestStart = System.nanoTime();
@@ -114,6 +110,7 @@ public final class BenchRunner implements AutoCloseable {
                 cache.truncate(0);
                 prefill(depthTokens, 0, cache, state, pool, false);
             }
+            long allocatedStart = mx.getCurrentThreadAllocatedBytes();
             long timedStart = System.nanoTime();
             long firstToken;
             if (benchCase.kind() == BenchCase.Kind.PP) {
@@ -123,18 +120,20 @@ public final class BenchRunner implements AutoCloseable {
                 firstToken = decode(promptTokens[0], benchCase.tokens(), benchCase.depth(), cache, state, pool);
             }
             long end = System.nanoTime();
+            long allocated = mx.getCurrentThreadAllocatedBytes() - allocatedStart;
             long cpu = mx.getCurrentThreadCpuTime() - cpuStart;
             if (repetition >= 0) {
                 rates.add(benchCase.tokens() / ((end - timedStart) / 1e9));
                 ttfts.add((firstToken - requestStart) / 1e6);
                 cpuSum += (double) cpu / (end - requestStart);
+                allocatedTimed += allocated;
             }
         }
         BenchResult result = new BenchResult(cost.fileName(), cost.tensorBytes(), cost.matrixParameters(),
                 benchCase.label(), benchCase.kind().label(), benchCase.tokens(), benchCase.depth(),
                 benchCase.threads(), fusion, prefixCache, repetitions, BenchResult.mean(rates),
                 BenchResult.stddev(rates), BenchResult.mean(ttfts), BenchResult.stddev(ttfts), cpuSum / repetitions,
-                rates, ttfts);
+                (double) allocatedTimed / ((long) repetitions * benchCase.tokens()), rates, ttfts);
         progress.printf(java.util.Locale.ROOT, "%-16s t=%d  %8.2f ± %.2f tok/s  ttft %.1f ms%n", result.test(),
                 result.threads(), result.meanTokensPerSecond(), result.stddevTokensPerSecond(),
                 result.meanTtftMillis());

@@ -77,7 +77,8 @@ class BenchAndProbeTest {
             assertThat(result.meanTokensPerSecond()).isEqualTo(BenchResult.mean(result.tokensPerSecondSamples()));
             assertThat(result.ttftMillisSamples()).hasSize(2).allSatisfy(ms -> assertThat(ms).isPositive());
             assertThat(result.prefixCache()).isTrue();
-            assertThat(result.fusion()).isFalse();
+            assertThat(result.fusion()).as("fusion is on by default").isTrue();
+            assertThat(result.allocatedBytesPerToken()).isNotNegative();
             assertThat(result.model()).isEqualTo("llama-Q4_0.gguf");
         }
         assertThat(Files.readAllBytes(chart)).startsWith(0x89, 'P', 'N', 'G');
@@ -98,9 +99,12 @@ class BenchAndProbeTest {
     }
 
     @Test
-    void fusionOnIsRefusedUntilTheEngineHasFusedKernels() {
-        assertThat(run("bench", "-m", parityModel("llama-Q8_0.gguf").toString(), "--fusion", "on", "-p", "4",
-                "-n", "0")).isEqualTo(2);
+    void fusionSwitchIsRecordedInEveryResult(@TempDir Path dir) {
+        Path csv = dir.resolve("bench.csv");
+        assertThat(run("bench", "-m", parityModel("phi3-Q8_0.gguf").toString(), "--fusion", "off", "-p", "4",
+                "-n", "2", "-r", "1", "--warmup", "0", "-o", "csv", "--output-file", csv.toString())).isZero();
+        assertThat(csv).content().contains("pp4,pp,4,0,").contains("tg2,tg,2,0,").doesNotContain("true,");
+        assertThat(run("bench", "-m", parityModel("llama-Q8_0.gguf").toString(), "--fusion", "maybe")).isEqualTo(2);
     }
 
     @Test

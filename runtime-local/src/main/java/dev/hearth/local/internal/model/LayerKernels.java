@@ -92,4 +92,33 @@ final class LayerKernels {
             FloatOps.axpy(scores[t], values, t * kvDimension + kvOffset, output, queryOffset, headDimension);
         }
     }
+
+    /**
+     * {@code out[i] = act(gate[i]) · up[upOffset + i]} for {@code i} in {@code [from, to)}; {@code out} may be
+     * {@code gate} itself.
+     */
+    static void gatedActivation(Activation activation, float[] gate, float[] up, int upOffset, float[] out, int from,
+                                int to) {
+        switch (activation) {
+            case SILU -> {
+                for (int i = from; i < to; i++) {
+                    float g = gate[i];
+                    out[i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
+                }
+            }
+            case GELU_TANH -> {
+                for (int i = from; i < to; i++) {
+                    out[i] = geluTanh(gate[i]) * up[upOffset + i];
+                }
+            }
+        }
+    }
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+    /** GELU's tanh approximation, evaluated in double precision (Gemma's reference; ggml uses an fp16 table). */
+    static float geluTanh(float x) {
+        double inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+        return (float) (0.5 * x * (1.0 + Math.tanh(inner)));
+    }
 }

@@ -23,8 +23,19 @@ public final class TransformerModel {
     private final double[] ropeInverseFrequencies;
     /** The same for sliding-window layers; null when they use the global frequencies. */
     private final double[] slidingRopeInverseFrequencies;
+    /**
+     * Whether QKV and gate/up/activation run as single pool splits ({@link FusedQkvTask},
+     * {@link FusedGatedFeedForwardTask}). Both ways compute bit-identical results; the switch exists to measure the gain.
+     */
+    private final boolean fusedKernels;
 
+    /** A model with fused kernels on (the fast path; results are identical either way). */
     public TransformerModel(GgufFile file, ModelConfig config) {
+        this(file, config, true);
+    }
+
+    public TransformerModel(GgufFile file, ModelConfig config, boolean fusedKernels) {
+        this.fusedKernels = fusedKernels;
         this.config = config;
         this.features = config.features();
         this.weights = new TransformerWeights(file, config);
@@ -140,9 +151,14 @@ public final class TransformerModel {
             System.arraycopy(state.queryKeyValue, queryDimension + kvDimension, state.value, 0, kvDimension);
             return;
         }
-        matVec(w.query(), state.normalized, state.query, state, pool);
-        matVec(w.key(), state.normalized, state.key, state, pool);
-        matVec(w.value(), state.normalized, state.value, state, pool);
+        if (fusedKernels) {
+            state.fusedQkv.run(pool, w.query(), w.key(), w.value(), state.normalized, state.query, state.key,
+                    state.value);
+        } else {
+            matVec(w.query(), state.normalized, state.query, state, pool);
+            matVec(w.key(), state.normalized, state.key, state, pool);
+            matVec(w.value(), state.normalized, state.value, state, pool);
+        }
         addBias(state.query, w.queryBias());
         addBias(state.key, w.keyBias());
         addBias(state.value, w.valueBias());
@@ -153,44 +169,27 @@ public final class TransformerModel {
         float[] gate = state.gate;
         if (w.gate() == null) {
             // fused: the first feedForwardLength rows are the gate, the rest the up projection
-            matVec(w.up(), state.normalized, state.gateUp, state, pool);
-            gatedActivation(state.gateUp, 0, state.gateUp, gate.length, gate);
+            if (fusedKernels) {
+                state.gatedFeedForward.run(pool, features.activation(), w.up(), w.up(), gate.length,
+                        state.normalized, state.gateUp, state.gateUp, gate);
+            } else {
+                matVec(w.up(), state.normalized, state.gateUp, state, pool);
+                LayerKernels.gatedActivation(features.activation(), state.gateUp, state.gateUp, gate.length, gate, 0,
+                        gate.length);
+            }
+        } else if (fusedKernels) {
+            state.gatedFeedForward.run(pool, features.activation(), w.gate(), w.up(), 0, state.normalized, gate,
+                    state.up, gate);
         } else {
             matVec(w.gate(), state.normalized, gate, state, pool);
             matVec(w.up(), state.normalized, state.up, state, pool);
-            gatedActivation(gate, 0, state.up, 0, gate);
+            LayerKernels.gatedActivation(features.activation(), gate, state.up, 0, gate, 0, gate.length);
         }
         matVec(w.down(), gate, state.projected, state, pool);
         if (w.postFeedForwardNorm() != null) {
             rmsNorm(state.projected, state.projected, w.postFeedForwardNorm());
         }
         add(state.hidden, state.projected);
-    }
-
-    /** {@code out[i] = act(gate[gateOffset+i]) · up[upOffset+i]}; {@code out} may be {@code gate} itself. */
-    private void gatedActivation(float[] gate, int gateOffset, float[] up, int upOffset, float[] out) {
-        int n = out.length;
-        switch (features.activation()) {
-            case SILU -> {
-                for (int i = 0; i < n; i++) {
-                    float g = gate[gateOffset + i];
-                    out[i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
-                }
-            }
-            case GELU_TANH -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = geluTanh(gate[gateOffset + i]) * up[upOffset + i];
-                }
-            }
-        }
-    }
-
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
-
-    /** GELU's tanh approximation, evaluated in double precision (Gemma's reference; ggml uses an fp16 table). */
-    private static float geluTanh(float x) {
-        double inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
-        return (float) (0.5 * x * (1.0 + Math.tanh(inner)));
     }
 
     private void rmsNorm(float[] out, float[] in, float[] weight) {
