@@ -13,7 +13,8 @@ import java.util.List;
  * @param ttftMillisSamples      one per repetition: wall time from the request (depth + prompt) to the first generated
  *                               token's logits; with the prefix cache on the depth is reused, not recomputed
  * @param cpuUtilization         the calling thread's CPU time over wall time while timed (below ~0.95 means the
- *                               machine was busy with other work and the rates are pessimistic)
+ *                               machine was busy with other work and the rates are pessimistic; with several
+ *                               threads the calling thread also parks while waiting for workers, so it reads lower)
  * @param allocatedBytesPerToken heap bytes the calling thread allocated per timed token (the decode loop should
  *                               allocate nothing once compiled; worker threads are not counted)
  */

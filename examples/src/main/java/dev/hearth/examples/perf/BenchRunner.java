@@ -137,6 +137,14 @@ public final class BenchRunner implements AutoCloseable {
         progress.printf(java.util.Locale.ROOT, "%-16s t=%d  %8.2f ± %.2f tok/s  ttft %.1f ms%n", result.test(),
                 result.threads(), result.meanTokensPerSecond(), result.stddevTokensPerSecond(),
                 result.meanTtftMillis());
+        if (result.allocatedBytesPerToken() > 0) {
+            progress.printf(java.util.Locale.ROOT, "  note: %.0f bytes allocated per token: the kernels were not all "
+                    + "compiled yet; raise --warmup for steady-state rates%n", result.allocatedBytesPerToken());
+        }
+        if (result.threads() == 1 && result.cpuUtilization() < 0.9) {
+            progress.printf(java.util.Locale.ROOT, "  note: the bench thread got %.0f%% of a core; other processes "
+                    + "were running, so these rates are pessimistic%n", 100 * result.cpuUtilization());
+        }
         return result;
     }
 
