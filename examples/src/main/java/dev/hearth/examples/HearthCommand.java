@@ -4,6 +4,8 @@ import dev.hearth.api.ChatResponse;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.HearthException;
 import dev.hearth.api.InferenceClient;
+import dev.hearth.examples.perf.BenchCommand;
+import dev.hearth.examples.perf.ProbeCommand;
 import dev.hearth.examples.tokenizerbench.TokenizerBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0-SNAPSHOT",
         description = "Runs language models privately, on this machine.",
         subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, HearthCommand.Pull.class, PrefixBench.class,
-                ServeCommand.class, TokenizerBenchCommand.class})
+                ServeCommand.class, TokenizerBenchCommand.class, BenchCommand.class, ProbeCommand.class})
 public final class HearthCommand implements Runnable {
 
     @CommandLine.Spec

@@ -26,6 +26,8 @@ public final class ForwardState {
     final float[] slidingRopeSin;
     final float[] logits;
     final MatVecTask matVec = new MatVecTask();
+    final FusedQkvTask fusedQkv = new FusedQkvTask();
+    final FusedGatedFeedForwardTask gatedFeedForward = new FusedGatedFeedForwardTask();
 
     public ForwardState(ModelConfig config, int contextLength) {
         ArchitectureFeatures features = config.features();

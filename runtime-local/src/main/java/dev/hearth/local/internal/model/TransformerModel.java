@@ -23,8 +23,19 @@ public final class TransformerModel {
     private final double[] ropeInverseFrequencies;
     /** The same for sliding-window layers; null when they use the global frequencies. */
     private final double[] slidingRopeInverseFrequencies;
+    /**
+     * Whether QKV and gate/up/activation run as single pool splits ({@link FusedQkvTask},
+     * {@link FusedGatedFeedForwardTask}). Both ways compute bit-identical results; the switch exists to measure the gain.
+     */
+    private final boolean fusedKernels;
 
+    /** A model with fused kernels on (the fast path; results are identical either way). */
     public TransformerModel(GgufFile file, ModelConfig config) {
+        this(file, config, true);
+    }
+
+    public TransformerModel(GgufFile file, ModelConfig config, boolean fusedKernels) {
+        this.fusedKernels = fusedKernels;
         this.config = config;
         this.features = config.features();
         this.weights = new TransformerWeights(file, config);
@@ -117,27 +128,9 @@ public final class TransformerModel {
         float[] scores = state.attentionScores;
         Arrays.fill(state.attentionOutput, 0f);
         for (int head = 0; head < config.headCount(); head++) {
-            int queryOffset = head * headDimension;
             int kvOffset = (head / config.queriesPerKvHead()) * headDimension;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int t = first; t <= position; t++) {
-                float score = FloatOps.dot(state.query, queryOffset, keys, t * kvDimension + kvOffset, headDimension) * scale;
-                if (softCap > 0) {
-                    score = (float) (softCap * Math.tanh(score / softCap));
-                }
-                scores[t] = score;
-                max = Math.max(max, score);
-            }
-            float sum = 0;
-            for (int t = first; t <= position; t++) {
-                float e = (float) Math.exp(scores[t] - max);
-                scores[t] = e;
-                sum += e;
-            }
-            float inverse = 1f / sum;
-            for (int t = first; t <= position; t++) {
-                FloatOps.axpy(scores[t] * inverse, values, t * kvDimension + kvOffset, state.attentionOutput, queryOffset, headDimension);
-            }
+            LayerKernels.attendHead(state.query, head * headDimension, keys, values, kvDimension, kvOffset,
+                    headDimension, first, position, scale, softCap, scores, state.attentionOutput);
         }
         matVec(w.attentionOutput(), state.attentionOutput, state.projected, state, pool);
         addBias(state.projected, w.attentionOutputBias());
@@ -158,9 +151,14 @@ public final class TransformerModel {
             System.arraycopy(state.queryKeyValue, queryDimension + kvDimension, state.value, 0, kvDimension);
             return;
         }
-        matVec(w.query(), state.normalized, state.query, state, pool);
-        matVec(w.key(), state.normalized, state.key, state, pool);
-        matVec(w.value(), state.normalized, state.value, state, pool);
+        if (fusedKernels) {
+            state.fusedQkv.run(pool, w.query(), w.key(), w.value(), state.normalized, state.query, state.key,
+                    state.value);
+        } else {
+            matVec(w.query(), state.normalized, state.query, state, pool);
+            matVec(w.key(), state.normalized, state.key, state, pool);
+            matVec(w.value(), state.normalized, state.value, state, pool);
+        }
         addBias(state.query, w.queryBias());
         addBias(state.key, w.keyBias());
         addBias(state.value, w.valueBias());
@@ -171,12 +169,21 @@ public final class TransformerModel {
         float[] gate = state.gate;
         if (w.gate() == null) {
             // fused: the first feedForwardLength rows are the gate, the rest the up projection
-            matVec(w.up(), state.normalized, state.gateUp, state, pool);
-            gatedActivation(state.gateUp, 0, state.gateUp, gate.length, gate);
+            if (fusedKernels) {
+                state.gatedFeedForward.run(pool, features.activation(), w.up(), w.up(), gate.length,
+                        state.normalized, state.gateUp, state.gateUp, gate);
+            } else {
+                matVec(w.up(), state.normalized, state.gateUp, state, pool);
+                LayerKernels.gatedActivation(features.activation(), state.gateUp, state.gateUp, gate.length, gate, 0,
+                        gate.length);
+            }
+        } else if (fusedKernels) {
+            state.gatedFeedForward.run(pool, features.activation(), w.gate(), w.up(), 0, state.normalized, gate,
+                    state.up, gate);
         } else {
             matVec(w.gate(), state.normalized, gate, state, pool);
             matVec(w.up(), state.normalized, state.up, state, pool);
-            gatedActivation(gate, 0, state.up, 0, gate);
+            LayerKernels.gatedActivation(features.activation(), gate, state.up, 0, gate, 0, gate.length);
         }
         matVec(w.down(), gate, state.projected, state, pool);
         if (w.postFeedForwardNorm() != null) {
@@ -185,43 +192,13 @@ public final class TransformerModel {
         add(state.hidden, state.projected);
     }
 
-    /** {@code out[i] = act(gate[gateOffset+i]) · up[upOffset+i]}; {@code out} may be {@code gate} itself. */
-    private void gatedActivation(float[] gate, int gateOffset, float[] up, int upOffset, float[] out) {
-        int n = out.length;
-        switch (features.activation()) {
-            case SILU -> {
-                for (int i = 0; i < n; i++) {
-                    float g = gate[gateOffset + i];
-                    out[i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
-                }
-            }
-            case GELU_TANH -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = geluTanh(gate[gateOffset + i]) * up[upOffset + i];
-                }
-            }
-        }
-    }
-
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
-
-    /** GELU's tanh approximation, evaluated in double precision (Gemma's reference; ggml uses an fp16 table). */
-    private static float geluTanh(float x) {
-        double inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
-        return (float) (0.5 * x * (1.0 + Math.tanh(inner)));
-    }
-
     private void rmsNorm(float[] out, float[] in, float[] weight) {
         rmsNorm(out, in, 0, in.length, weight);
     }
 
     /** RMS-normalises {@code in[offset, offset+n)} into {@code out} at the same offset; {@code out} may be {@code in}. */
     private void rmsNorm(float[] out, float[] in, int offset, int n, float[] weight) {
-        double meanSquare = FloatOps.sumOfSquares(in, offset, n) / n;
-        float inverseRms = (float) (1.0 / Math.sqrt(meanSquare + config.rmsNormEpsilon()));
-        for (int i = 0; i < n; i++) {
-            out[offset + i] = in[offset + i] * inverseRms * weight[i];
-        }
+        LayerKernels.rmsNorm(out, in, offset, n, weight, config.rmsNormEpsilon());
     }
 
     /** Each head of {@code vector} is normalised on its own, all with the same {@code head_dim} weights. */
@@ -242,36 +219,10 @@ public final class TransformerModel {
         }
     }
 
-    /**
-     * Rotates pair i of every head by angle i: NORMAL pairs adjacent dimensions (2i, 2i+1), NEOX pairs the halves of
-     * the rotated span (i, i + ropeDimensions/2). Dimensions past {@code ropeDimensions} pass through.
-     */
+    /** RoPE over every head of {@code vector} (see {@link LayerKernels#applyRope}). */
     private void applyRope(float[] vector, int heads, float[] cos, float[] sin) {
-        int headDimension = config.headDimension();
-        int pairs = config.ropeDimensions() / 2;
-        // two plain loops rather than one with a computed stride: this runs for every head of every layer
-        if (features.ropeStyle() == RopeStyle.NEOX) {
-            for (int head = 0; head < heads; head++) {
-                int base = head * headDimension;
-                for (int i = 0; i < pairs; i++) {
-                    float x0 = vector[base + i];
-                    float x1 = vector[base + i + pairs];
-                    vector[base + i] = x0 * cos[i] - x1 * sin[i];
-                    vector[base + i + pairs] = x0 * sin[i] + x1 * cos[i];
-                }
-            }
-        } else {
-            for (int head = 0; head < heads; head++) {
-                int base = head * headDimension;
-                for (int i = 0; i < pairs; i++) {
-                    int even = base + 2 * i;
-                    float x0 = vector[even];
-                    float x1 = vector[even + 1];
-                    vector[even] = x0 * cos[i] - x1 * sin[i];
-                    vector[even + 1] = x0 * sin[i] + x1 * cos[i];
-                }
-            }
-        }
+        LayerKernels.applyRope(vector, heads, config.headDimension(), config.ropeDimensions() / 2,
+                features.ropeStyle(), cos, sin);
     }
 
     private static void softCap(float[] values, float cap) {

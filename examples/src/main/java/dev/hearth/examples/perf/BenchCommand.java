@@ -1,0 +1,149 @@
+package dev.hearth.examples.perf;
+
+import dev.hearth.api.ConfigurationException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hearth bench --model FILE}: llama-bench's cases on Hearth's engine. Every combination of {@code -t} with
+ * {@code -d} is run for each {@code -p} and each {@code -n} (a 0 skips that kind), {@code -r} times after a warm-up.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures prefill and decode speed like llama-bench: mean ± stddev tokens/s and time to first token.")
+public final class BenchCommand implements Callable<Integer> {
+
+    public enum Format { md, json, csv }
+
+    public enum Switch { on, off }
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file")
+    Path model;
+
+    @Option(names = {"-p", "--n-prompt"}, split = ",", paramLabel = "N",
+            description = "prompt tokens to prefill, comma-separated list (default: ${DEFAULT-VALUE}; 0 skips)",
+            defaultValue = "512")
+    List<Integer> prompt;
+
+    @Option(names = {"-n", "--n-gen"}, split = ",", paramLabel = "N",
+            description = "tokens to generate, comma-separated list (default: ${DEFAULT-VALUE}; 0 skips)",
+            defaultValue = "128")
+    List<Integer> generate;
+
+    @Option(names = {"-d", "--n-depth"}, split = ",", paramLabel = "D",
+            description = "context depth before the timed tokens, comma-separated list (default: ${DEFAULT-VALUE})",
+            defaultValue = "0")
+    List<Integer> depths;
+
+    @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "T",
+            description = "thread counts, comma-separated list (default: available processors)")
+    List<Integer> threads;
+
+    @Option(names = {"-r", "--repetitions"}, paramLabel = "R", description = "timed repetitions per case (default: ${DEFAULT-VALUE})",
+            defaultValue = "5")
+    int repetitions;
+
+    @Option(names = "--warmup", paramLabel = "W", description = "untimed repetitions per case first (default: ${DEFAULT-VALUE})",
+            defaultValue = "1")
+    int warmups;
+
+    @Option(names = "--fusion", paramLabel = "on|off", description = "fused QKV and gate/up/activation kernels; "
+            + "results are identical either way (default: ${DEFAULT-VALUE})", defaultValue = "on")
+    Switch fusion;
+
+    @Option(names = "--prefix-cache", paramLabel = "on|off",
+            description = "reuse the depth tokens' keys and values across repetitions instead of recomputing them "
+                    + "(changes time to first token, not tokens/s) (default: ${DEFAULT-VALUE})", defaultValue = "off")
+    Switch prefixCache;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "md|json|csv", description = "result format (default: ${DEFAULT-VALUE})",
+            defaultValue = "md")
+    Format output;
+
+    @Option(names = "--output-file", paramLabel = "FILE", description = "write the results here instead of standard output")
+    Path outputFile;
+
+    @Option(names = "--chart", paramLabel = "FILE.png", description = "also draw tokens/s vs context depth into this PNG")
+    Path chart;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    @Override
+    public Integer call() {
+        if (chart != null && !chart.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new ConfigurationException("--chart must name a .png file, was " + chart);
+        }
+        List<BenchCase> cases = cases();
+        List<BenchResult> results;
+        try (BenchRunner runner = new BenchRunner(model, fusion == Switch.on, prefixCache == Switch.on, repetitions,
+                warmups, err)) {
+            results = runner.run(cases);
+        }
+        BenchReport report = BenchReport.of(results);
+        String text = switch (output) {
+            case md -> report.toMarkdown();
+            case json -> report.toJson();
+            case csv -> report.toCsv();
+        };
+        if (outputFile != null) {
+            try {
+                Files.writeString(outputFile, text);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + outputFile + ": " + e.getMessage(), e);
+            }
+        } else {
+            out.print(text);
+            out.flush();
+        }
+        if (chart != null) {
+            DepthChart.write(results, chart);
+            err.println("chart written to " + chart);
+        }
+        return 0;
+    }
+
+    List<BenchCase> cases() {
+        List<Integer> threadCounts = threads == null ? List.of(Runtime.getRuntime().availableProcessors()) : threads;
+        requireAll(prompt, 0, "-p");
+        requireAll(generate, 0, "-n");
+        requireAll(depths, 0, "-d");
+        requireAll(threadCounts, 1, "-t");
+        List<BenchCase> cases = new ArrayList<>();
+        for (int threadCount : threadCounts) {
+            for (int depth : depths) {
+                for (int tokens : prompt) {
+                    if (tokens > 0) {
+                        cases.add(new BenchCase(BenchCase.Kind.PP, tokens, depth, threadCount));
+                    }
+                }
+                for (int tokens : generate) {
+                    if (tokens > 0) {
+                        cases.add(new BenchCase(BenchCase.Kind.TG, tokens, depth, threadCount));
+                    }
+                }
+            }
+        }
+        if (cases.isEmpty()) {
+            throw new ConfigurationException("nothing to run: every -p and -n is 0");
+        }
+        return cases;
+    }
+
+    private static void requireAll(List<Integer> values, int minimum, String option) {
+        for (int value : values) {
+            if (value < minimum) {
+                throw new ConfigurationException(option + " values must be >= " + minimum + ", got " + value);
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.hearth.examples.perf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A bench run's results with the machine they ran on, in the three forms {@code hearth bench --output} offers. The
+ * JSON form is what {@code hearth probe --bench-json} reads back.
+ */
+public record BenchReport(String machine, String jvm, int availableProcessors, List<BenchResult> results) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public BenchReport {
+        results = List.copyOf(results);
+    }
+
+    static BenchReport of(List<BenchResult> results) {
+        return new BenchReport(System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), results);
+    }
+
+    public static BenchReport readJson(Path path) {
+        try {
+            return JSON.readValue(path.toFile(), BenchReport.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read bench results from " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** llama-bench's table layout, plus time to first token and the CPU share the bench thread got. */
+    String toMarkdown() {
+        StringBuilder out = new StringBuilder();
+        out.append("| model | size | params | threads | fusion | prefix cache | test | t/s | TTFT ms | cpu | alloc B/tok |\n");
+        out.append("| --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+        for (BenchResult r : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %.2f MiB | %.2f M | %d | %s | %s | %s | %.2f ± %.2f | %.1f ± %.1f | %.0f%% | %.0f |%n",
+                    r.model(), r.modelBytes() / (1024.0 * 1024.0), r.parameters() / 1e6, r.threads(),
+                    r.fusion() ? "on" : "off", r.prefixCache() ? "on" : "off", r.test(), r.meanTokensPerSecond(),
+                    r.stddevTokensPerSecond(), r.meanTtftMillis(), r.stddevTtftMillis(), 100 * r.cpuUtilization(),
+                    r.allocatedBytesPerToken()));
+        }
+        return out.toString();
+    }
+
+    String toCsv() {
+        CsvMapper csv = new CsvMapper();
+        CsvSchema schema = CsvSchema.builder()
+                .addColumn("model").addColumn("model_bytes").addColumn("parameters").addColumn("test")
+                .addColumn("kind").addColumn("tokens").addColumn("depth").addColumn("threads").addColumn("fusion")
+                .addColumn("prefix_cache").addColumn("repetitions").addColumn("avg_ts").addColumn("stddev_ts")
+                .addColumn("avg_ttft_ms").addColumn("stddev_ttft_ms").addColumn("cpu_utilization").addColumn("allocated_bytes_per_token")
+                .build().withHeader();
+        List<Map<String, Object>> rows = results.stream().map(r -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("model", r.model());
+            row.put("model_bytes", r.modelBytes());
+            row.put("parameters", r.parameters());
+            row.put("test", r.test());
+            row.put("kind", r.kind());
+            row.put("tokens", r.tokens());
+            row.put("depth", r.depth());
+            row.put("threads", r.threads());
+            row.put("fusion", r.fusion());
+            row.put("prefix_cache", r.prefixCache());
+            row.put("repetitions", r.repetitions());
+            row.put("avg_ts", r.meanTokensPerSecond());
+            row.put("stddev_ts", r.stddevTokensPerSecond());
+            row.put("avg_ttft_ms", r.meanTtftMillis());
+            row.put("stddev_ttft_ms", r.stddevTtftMillis());
+            row.put("cpu_utilization", r.cpuUtilization());
+            row.put("allocated_bytes_per_token", r.allocatedBytesPerToken());
+            return row;
+        }).toList();
+        try {
+            return csv.writer(schema).writeValueAsString(rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

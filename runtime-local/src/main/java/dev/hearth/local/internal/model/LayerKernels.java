@@ -1,0 +1,124 @@
+package dev.hearth.local.internal.model;
+
+import dev.hearth.local.internal.tensor.FloatOps;
+
+/**
+ * The per-layer kernels of {@link TransformerModel} other than matrix products — RMSNorm, RoPE, the attention of one
+ * head with its softmax — as static methods over plain arrays, so they can be benchmarked alone (JMH) and reused by
+ * fused or batched paths without a second copy of the arithmetic.
+ */
+final class LayerKernels {
+    private LayerKernels() {}
+
+    /** RMS-normalises {@code in[offset, offset+n)} into {@code out} at the same offset; {@code out} may be {@code in}. */
+    static void rmsNorm(float[] out, float[] in, int offset, int n, float[] weight, float epsilon) {
+        double meanSquare = FloatOps.sumOfSquares(in, offset, n) / n;
+        float inverseRms = (float) (1.0 / Math.sqrt(meanSquare + epsilon));
+        for (int i = 0; i < n; i++) {
+            out[offset + i] = in[offset + i] * inverseRms * weight[i];
+        }
+    }
+
+    /**
+     * Rotates pair i of every head by angle i: NORMAL pairs adjacent dimensions (2i, 2i+1), NEOX pairs the halves of
+     * the rotated span (i, i + pairs). Dimensions past {@code 2·pairs} pass through.
+     */
+    static void applyRope(float[] vector, int heads, int headDimension, int pairs, RopeStyle style, float[] cos,
+                          float[] sin) {
+        // two plain loops rather than one with a computed stride: this runs for every head of every layer
+        if (style == RopeStyle.NEOX) {
+            for (int head = 0; head < heads; head++) {
+                int base = head * headDimension;
+                for (int i = 0; i < pairs; i++) {
+                    float x0 = vector[base + i];
+                    float x1 = vector[base + i + pairs];
+                    vector[base + i] = x0 * cos[i] - x1 * sin[i];
+                    vector[base + i + pairs] = x0 * sin[i] + x1 * cos[i];
+                }
+            }
+        } else {
+            for (int head = 0; head < heads; head++) {
+                int base = head * headDimension;
+                for (int i = 0; i < pairs; i++) {
+                    int even = base + 2 * i;
+                    float x0 = vector[even];
+                    float x1 = vector[even + 1];
+                    vector[even] = x0 * cos[i] - x1 * sin[i];
+                    vector[even + 1] = x0 * sin[i] + x1 * cos[i];
+                }
+            }
+        }
+    }
+
+    /**
+     * Turns {@code scores[first..last]} into softmax weights in place: subtracts the maximum before exponentiating so
+     * large scores cannot overflow.
+     */
+    static void softmax(float[] scores, int first, int last) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int t = first; t <= last; t++) {
+            max = Math.max(max, scores[t]);
+        }
+        float sum = 0;
+        for (int t = first; t <= last; t++) {
+            float e = (float) Math.exp(scores[t] - max);
+            scores[t] = e;
+            sum += e;
+        }
+        float inverse = 1f / sum;
+        for (int t = first; t <= last; t++) {
+            scores[t] *= inverse;
+        }
+    }
+
+    /**
+     * One query head attending over cached positions {@code [first, last]}: scaled (and optionally soft-capped)
+     * query·key scores, softmax, then the weighted sum of values added into {@code output[queryOffset ..)}, which the
+     * caller has zeroed. Keys and values are {@code kvDimension} floats per position; this head reads
+     * {@code headDimension} of them from {@code kvOffset}.
+     */
+    static void attendHead(float[] query, int queryOffset, float[] keys, float[] values, int kvDimension, int kvOffset,
+                           int headDimension, int first, int last, float scale, float softCap, float[] scores,
+                           float[] output) {
+        for (int t = first; t <= last; t++) {
+            float score = FloatOps.dot(query, queryOffset, keys, t * kvDimension + kvOffset, headDimension) * scale;
+            if (softCap > 0) {
+                score = (float) (softCap * Math.tanh(score / softCap));
+            }
+            scores[t] = score;
+        }
+        softmax(scores, first, last);
+        for (int t = first; t <= last; t++) {
+            FloatOps.axpy(scores[t], values, t * kvDimension + kvOffset, output, queryOffset, headDimension);
+        }
+    }
+
+    /**
+     * {@code out[i] = act(gate[i]) · up[upOffset + i]} for {@code i} in {@code [from, to)}; {@code out} may be
+     * {@code gate} itself.
+     */
+    static void gatedActivation(Activation activation, float[] gate, float[] up, int upOffset, float[] out, int from,
+                                int to) {
+        switch (activation) {
+            case SILU -> {
+                for (int i = from; i < to; i++) {
+                    float g = gate[i];
+                    out[i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
+                }
+            }
+            case GELU_TANH -> {
+                for (int i = from; i < to; i++) {
+                    out[i] = geluTanh(gate[i]) * up[upOffset + i];
+                }
+            }
+        }
+    }
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+    /** GELU's tanh approximation, evaluated in double precision (Gemma's reference; ggml uses an fp16 table). */
+    static float geluTanh(float x) {
+        double inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+        return (float) (0.5 * x * (1.0 + Math.tanh(inner)));
+    }
+}
