@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 /** The {@code hearth} command line. */
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0-SNAPSHOT",
         description = "Runs language models privately, on this machine.",
-        subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, HearthCommand.Pull.class, PrefixBench.class})
+        subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, HearthCommand.Pull.class, PrefixBench.class,
+                SynthCommand.class, MemoryBench.class})
 public final class HearthCommand implements Runnable {
 
     @CommandLine.Spec
