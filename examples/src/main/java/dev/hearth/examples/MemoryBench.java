@@ -56,8 +56,8 @@ final class MemoryBench implements Callable<Integer> {
         KvShape kv = KvShape.of(model, context);
         out.printf(Locale.ROOT, "model %s (%.1f MiB), context %d, JVM max heap %.0f MiB%n", model.getFileName(),
                 size(model) / MIB, context, Runtime.getRuntime().maxMemory() / MIB);
-        out.println("| stage | heap used after GC (MiB) | KV cache (MiB) | heap beyond KV (MiB) | VmRSS (MiB) | RssAnon (MiB) | RssFile (MiB) |");
-        out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        out.println("| stage | heap used after GC (MiB) | KV cache (MiB) | heap beyond KV (MiB) | heap committed (MiB) | VmRSS (MiB) | RssAnon (MiB) | RssFile (MiB) |");
+        out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         row("before loading", 0);
         GgufModelSpec spec = Gguf.model(model).contextLength(context);
         if (threads != null) {
@@ -77,8 +77,9 @@ final class MemoryBench implements Callable<Integer> {
     private void row(String stage, long kvBytes) {
         long heap = heapAfterGc();
         Map<String, Long> status = procStatus();
-        out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", stage, heap / MIB, kvBytes / MIB,
-                (heap - kvBytes) / MIB, status.getOrDefault("VmRSS", -1L) / 1024.0,
+        out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", stage, heap / MIB,
+                kvBytes / MIB, (heap - kvBytes) / MIB,
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / MIB, status.getOrDefault("VmRSS", -1L) / 1024.0,
                 status.getOrDefault("RssAnon", -1L) / 1024.0, status.getOrDefault("RssFile", -1L) / 1024.0);
     }
 
