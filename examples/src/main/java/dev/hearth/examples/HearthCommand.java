@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0-SNAPSHOT",
         description = "Runs language models privately, on this machine.",
         subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, HearthCommand.Pull.class, PrefixBench.class,
-                ServeCommand.class, TokenizerBenchCommand.class, BenchCommand.class, ProbeCommand.class})
+                ServeCommand.class, TokenizerBenchCommand.class, BenchCommand.class, ProbeCommand.class,
+                SynthCommand.class, MemoryBench.class})
 public final class HearthCommand implements Runnable {
 
     @CommandLine.Spec

@@ -70,6 +70,16 @@ final class PrefixBench implements Callable<Integer> {
     @Option(names = "--cache-mib", description = "prefix-cache memory in MiB (default: ${DEFAULT-VALUE})", defaultValue = "1024")
     long cacheMib;
 
+    @Option(names = "--off-turns", description = "measure the cache off only on the last N turns (default: every "
+            + "turn); for large models, where each uncached turn re-prefills the whole conversation")
+    Integer offTurns;
+
+    @Option(names = "--short-warm-up", description = "warm the JIT up with one turn on a short system prompt instead "
+            + "of a whole untimed session (for large models)")
+    boolean shortWarmUp;
+
+    private static final String HEADER = "You are a coding agent. Use the tools below; answer briefly.\n";
+
     private final PrintStream out = System.out;
 
     @Override
@@ -94,12 +104,17 @@ final class PrefixBench implements Callable<Integer> {
                         "the model's context of " + context + " tokens is too small for " + turns + " turns");
             }
             system = systemPrompt(warmUp, budget);
-            session(warmUp, system, greedy); // untimed: lets the JIT compile the kernels
+            // untimed: lets the JIT compile the kernels
+            if (shortWarmUp) {
+                session(warmUp, HEADER, greedy, 1, 1);
+            } else {
+                session(warmUp, system, greedy, turns, turns);
+            }
         }
         // a fresh runtime, so the measured session starts with an empty cache, as an agent's first session does
         List<Row> rows;
         try (InferenceClient client = InferenceClient.builder().runtime(spec).build()) {
-            rows = session(client, system, greedy);
+            rows = session(client, system, greedy, turns, offTurns != null ? Math.min(offTurns, turns) : turns);
         }
         report(spec, context, rows);
         return 0;
@@ -113,40 +128,51 @@ final class PrefixBench implements Callable<Integer> {
         double offTotal = 0;
         double onTotal = 0;
         int withinTarget = 0;
+        int offMeasured = 0;
         for (Row row : rows) {
             double ratio = row.onMillis() / row.onPrefillMillis();
-            out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.1f | %.1f | %.1f× | %.1f | %.2f |%n", row.turn(), row.promptTokens(),
-                    row.cachedTokens(), row.promptTokens() - row.cachedTokens(), row.offMillis(), row.onMillis(),
-                    row.offMillis() / row.onMillis(), row.onPrefillMillis(), ratio);
+            boolean off = !Double.isNaN(row.offMillis());
+            out.printf(Locale.ROOT, "| %d | %d | %d | %d | %s | %.1f | %s | %.1f | %.2f |%n", row.turn(), row.promptTokens(),
+                    row.cachedTokens(), row.promptTokens() - row.cachedTokens(),
+                    off ? String.format(Locale.ROOT, "%.1f", row.offMillis()) : "–", row.onMillis(),
+                    off ? String.format(Locale.ROOT, "%.1f×", row.offMillis() / row.onMillis()) : "–",
+                    row.onPrefillMillis(), ratio);
             if (row.turn() > 1) {
-                offTotal += row.offMillis();
-                onTotal += row.onMillis();
                 withinTarget += ratio <= 1.2 ? 1 : 0;
             }
+            if (row.turn() > 1 && off) {
+                offMeasured++;
+                offTotal += row.offMillis();
+                onTotal += row.onMillis();
+            }
         }
-        out.printf(Locale.ROOT, "%nturns 2..%d: TTFT off %.1f ms, on %.1f ms in total (%.1f× faster); "
-                        + "%d of %d turns have TTFT within 1.2× of prefilling only their new tokens%n",
-                turns, offTotal, onTotal, offTotal / onTotal, withinTarget, turns - 1);
+        out.printf(Locale.ROOT, "%n%d turn(s) after the first measured both ways: TTFT off %.1f ms, on %.1f ms in total "
+                        + "(%.1f× faster); %d of %d turns after the first have TTFT within 1.2× of prefilling only their "
+                        + "new tokens%n", offMeasured, offTotal, onTotal, offTotal / onTotal, withinTarget, turns - 1);
     }
 
     private record Row(int turn, int promptTokens, int cachedTokens, double offMillis, double onMillis, double onPrefillMillis) {
     }
 
-    /** Runs the turns, each once with the cache off and once on; greedy answers make both see the same history. */
-    private List<Row> session(InferenceClient client, String system, GenerationOptions options) {
+    /**
+     * Runs the turns, the last {@code offTurns} of them once with the cache off and once on (the others only on);
+     * greedy answers make both see the same history.
+     */
+    private static List<Row> session(InferenceClient client, String system, GenerationOptions options, int turns,
+                                     int offTurns) {
         List<Message> history = new ArrayList<>(List.of(Message.system(system)));
         List<Row> measured = new ArrayList<>();
         for (int turn = 0; turn < turns; turn++) {
             history.add(Message.user(TURN_TEXT[turn]));
             ChatRequest request = ChatRequest.builder().messages(history).options(options).build();
-            ChatResponse off = client.call(request.withCache(CacheControl.disabled()));
+            ChatResponse off = turn >= turns - offTurns ? client.call(request.withCache(CacheControl.disabled())) : null;
             ChatResponse on = client.call(request);
-            if (!off.text().equals(on.text())) {
+            if (off != null && !off.text().equals(on.text())) {
                 throw new IllegalStateException("turn " + (turn + 1) + ": the cached answer differs from the uncached one");
             }
             measured.add(new Row(turn + 1, on.usage().promptTokens(), on.usage().cachedPromptTokens(),
-                    millis(off.timings().timeToFirstToken()), millis(on.timings().timeToFirstToken()),
-                    millis(on.timings().prefill())));
+                    off != null ? millis(off.timings().timeToFirstToken()) : Double.NaN,
+                    millis(on.timings().timeToFirstToken()), millis(on.timings().prefill())));
             history.add(Message.assistant(on.text()));
         }
         return measured;
@@ -164,7 +190,7 @@ final class PrefixBench implements Callable<Integer> {
 
     /** Tool definitions repeated with numbered variants until the prompt has about {@code tokens} tokens. */
     private static String systemPrompt(InferenceClient client, int tokens) {
-        String header = "You are a coding agent. Use the tools below; answer briefly.\n";
+        String header = HEADER;
         int headerTokens = promptTokens(client, header);
         int chunkTokens = promptTokens(client, header + variant(0)) - headerTokens;
         StringBuilder text = new StringBuilder(header);

@@ -2,6 +2,7 @@ package dev.hearth.local.internal.gguf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
@@ -48,7 +49,19 @@ public final class GgufWriter {
     private final SequencedMap<String, MetadataEntry> metadata = new LinkedHashMap<>();
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
 
-    private record Tensor(String name, GgmlType type, long[] dims, MemorySegment data) {
+    /** A tensor's bytes: given up front, or produced by an encoder when the file is written. */
+    private record Tensor(String name, GgmlType type, long[] dims, long byteSize, MemorySegment data,
+                          TensorEncoder encoder) {
+    }
+
+    /**
+     * Produces a tensor's bytes straight into the file being written, so a multi-gigabyte model never has to be held
+     * in memory: {@link #encode} receives a writable mapping of exactly the tensor's byte range and must fill all of
+     * it (for example row block by row block). It is called once, from {@link #write}, in the order tensors were added.
+     */
+    @FunctionalInterface
+    public interface TensorEncoder {
+        void encode(MemorySegment out);
     }
 
     /** Adds (or, for a key already present, replaces) a metadata entry; the entry's offset is ignored. */
@@ -93,6 +106,30 @@ public final class GgufWriter {
      * @param data exactly the bytes of the tensor ({@code type.bytesFor(elements)}); it is read when the file is written
      */
     public GgufWriter addTensor(String name, GgmlType type, long[] dims, MemorySegment data) {
+        Objects.requireNonNull(data, "data");
+        long expected = checkTensor(name, type, dims);
+        if (data.byteSize() != expected) {
+            throw new IllegalArgumentException("tensor " + name + ": " + type + " " + Arrays.toString(dims) + " takes "
+                    + expected + " bytes, but " + data.byteSize() + " were given");
+        }
+        tensors.put(name, new Tensor(name, type, dims.clone(), expected, data, null));
+        return this;
+    }
+
+    /**
+     * Adds a tensor whose bytes {@code encoder} writes into the file when it is written (see {@link TensorEncoder}).
+     *
+     * @param dims ggml order: {@code dims[0]} is the contiguous dimension
+     */
+    public GgufWriter addTensor(String name, GgmlType type, long[] dims, TensorEncoder encoder) {
+        Objects.requireNonNull(encoder, "encoder");
+        long bytes = checkTensor(name, type, dims);
+        tensors.put(name, new Tensor(name, type, dims.clone(), bytes, null, encoder));
+        return this;
+    }
+
+    /** Checks a tensor's name, type and shape; returns its size in bytes. */
+    private long checkTensor(String name, GgmlType type, long[] dims) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         if (tensors.containsKey(name)) {
@@ -112,13 +149,7 @@ public final class GgufWriter {
             throw new IllegalArgumentException("tensor " + name + ": row length " + dims[0] + " is not a multiple of the "
                     + type + " block size " + type.blockSize());
         }
-        long expected = type.bytesFor(elements);
-        if (data.byteSize() != expected) {
-            throw new IllegalArgumentException("tensor " + name + ": " + elements + " " + type + " elements take " + expected
-                    + " bytes, but " + data.byteSize() + " were given");
-        }
-        tensors.put(name, new Tensor(name, type, dims.clone(), data));
-        return this;
+        return type.bytesFor(elements);
     }
 
     public GgufWriter addTensor(String name, GgmlType type, long[] dims, byte[] data) {
@@ -133,7 +164,7 @@ public final class GgufWriter {
         for (Tensor tensor : tensors.values()) {
             dataSize = alignUp(dataSize, alignment);
             offsets.add(dataSize);
-            dataSize += tensor.data().byteSize();
+            dataSize += tensor.byteSize();
         }
         Output header = new Output();
         header.putInt(MAGIC);
@@ -156,13 +187,25 @@ public final class GgufWriter {
             header.putLong(offsets.get(index++));
         }
         long dataStart = alignUp(header.size(), alignment);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(channel, header.toBuffer(), 0);
             index = 0;
             for (Tensor tensor : tensors.values()) {
-                writeFully(channel, tensor.data().asByteBuffer(), dataStart + offsets.get(index++));
+                long position = dataStart + offsets.get(index++);
+                if (tensor.data() != null) {
+                    writeFully(channel, tensor.data().asByteBuffer(), position);
+                } else if (tensor.byteSize() > 0) {
+                    // A mapping of just this tensor, unmapped as soon as it is filled: the written pages belong to the
+                    // page cache, not to this process, however large the file.
+                    try (Arena arena = Arena.ofConfined()) {
+                        tensor.encoder().encode(channel.map(FileChannel.MapMode.READ_WRITE, position,
+                                tensor.byteSize(), arena));
+                    }
+                }
             }
+            // Padding after the last tensor is not required by the format; the size is exactly the data's end.
+            channel.truncate(dataStart + dataSize);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write GGUF file " + path + ": " + e.getMessage(), e);
         }

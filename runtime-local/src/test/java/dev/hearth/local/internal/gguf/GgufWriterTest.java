@@ -85,6 +85,39 @@ class GgufWriterTest {
     }
 
     @Test
+    void tensorsFromEncodersAreWrittenInPlaceAndMatchTheSameBytesGivenUpFront() throws Exception {
+        byte[] first = new byte[34 * 3];
+        byte[] second = new byte[4 * 5];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = (byte) (i * 7);
+        }
+        for (int i = 0; i < second.length; i++) {
+            second[i] = (byte) (100 - i);
+        }
+        Path given = directory.resolve("given.gguf");
+        new GgufWriter().putString("general.architecture", "test")
+                .addTensor("first", GgmlType.Q8_0, new long[] {32, 3}, first)
+                .addTensor("second", GgmlType.F32, new long[] {5}, second)
+                .write(given);
+        Path encoded = directory.resolve("encoded.gguf");
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        new GgufWriter().putString("general.architecture", "test")
+                .addTensor("first", GgmlType.Q8_0, new long[] {32, 3}, out -> {
+                    calls.add("first:" + out.byteSize());
+                    out.copyFrom(java.lang.foreign.MemorySegment.ofArray(first));
+                })
+                .addTensor("second", GgmlType.F32, new long[] {5}, second)
+                .write(encoded);
+
+        assertThat(calls).as("each encoder is called once with exactly its tensor's bytes").containsExactly("first:102");
+        assertThat(Files.mismatch(given, encoded)).isEqualTo(-1L);
+        try (GgufFile read = GgufFile.open(encoded)) {
+            assertThat(read.data(read.tensor("first").orElseThrow()).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(first);
+            assertThat(read.data(read.tensor("second").orElseThrow()).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(second);
+        }
+    }
+
+    @Test
     void mistakesAreRejectedWhenAdded() {
         GgufWriter writer = new GgufWriter();
         assertThatThrownBy(() -> writer.put("k", MetadataType.UINT32, 5))
