@@ -6,6 +6,7 @@ import dev.hearth.api.Routing;
 import dev.hearth.api.spi.RuntimeSpec;
 import dev.hearth.local.Gguf;
 import dev.hearth.local.GgufModelSpec;
+import dev.hearth.kvcache.PrefixCache;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -42,9 +43,11 @@ final class ClientConfig {
 
     /**
      * The client a command line asks for: the configuration file when one is given (then --model, --threads and
-     * --context must not be), otherwise the GGUF model (the default one when none is named).
+     * --context must not be), otherwise the GGUF model (the default one when none is named) with an in-memory prefix
+     * cache of {@code prefixCacheMib} MiB (0: none), so a multi-turn session pays only for its new tokens.
      */
-    static InferenceClient.Builder forCommandLine(Path config, Path model, Integer threads, Integer context) {
+    static InferenceClient.Builder forCommandLine(Path config, Path model, Integer threads, Integer context,
+                                                  int prefixCacheMib) {
         if (config != null) {
             if (model != null || threads != null || context != null) {
                 throw new ConfigurationException("--config describes the runtimes itself: drop --model, --threads and --context,"
@@ -58,6 +61,9 @@ final class ClientConfig {
         }
         if (context != null) {
             gguf.contextLength(context);
+        }
+        if (prefixCacheMib > 0) {
+            gguf.prefixCache(PrefixCache.inMemory((long) prefixCacheMib << 20));
         }
         return InferenceClient.builder().runtime(gguf);
     }

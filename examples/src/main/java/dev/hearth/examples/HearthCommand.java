@@ -68,12 +68,16 @@ public final class HearthCommand implements Runnable {
         @Option(names = "--seed", description = "sampling seed (default: ${DEFAULT-VALUE})", defaultValue = "7")
         long seed;
 
+        @Option(names = "--prefix-cache-mib", description = "in-memory prefix cache for the GGUF model, MiB; 0 turns it off (default: ${DEFAULT-VALUE})",
+                defaultValue = "256")
+        int prefixCacheMib;
+
         @Option(names = "--config", paramLabel = "FILE",
                 description = "a properties file with runtimes (runtime.N.*) and routing rules (routing.*), shared with hearth serve")
         Path config;
 
         InferenceClient openClient() {
-            return ClientConfig.forCommandLine(config, model, threads, context).build();
+            return ClientConfig.forCommandLine(config, model, threads, context, prefixCacheMib).build();
         }
 
         GenerationOptions generationOptions() {

@@ -23,6 +23,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "GGUF model file (default: stories260K, fetched once if not beside the project)")
     Path model;
 
+    @Option(names = "--prefix-cache-mib", description = "in-memory prefix cache for the GGUF model, MiB; 0 turns it off (default: ${DEFAULT-VALUE})",
+            defaultValue = "256")
+    int prefixCacheMib;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "a properties file with runtimes (runtime.N.*) and routing rules (routing.*), shared with run and agent")
     Path config;
@@ -75,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "hearth-serve-shutdown");
-        try (InferenceClient client = ClientConfig.forCommandLine(config, model, threads, context).build();
+        try (InferenceClient client = ClientConfig.forCommandLine(config, model, threads, context, prefixCacheMib).build();
              NodeServer server = builder.client(client).build().start()) {
             Runtime.getRuntime().addShutdownHook(hook);
             describe(server, client, System.out);

@@ -52,7 +52,7 @@ class ClientConfigTest {
                 "runtime.1.provider = gguf\nruntime.1.model = x.gguf\nrouting.policy = sideways\n");
         assertThatThrownBy(() -> ClientConfig.builder(badPolicy)).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("sideways");
-        assertThatThrownBy(() -> ClientConfig.forCommandLine(badPolicy, Path.of("m.gguf"), null, null))
+        assertThatThrownBy(() -> ClientConfig.forCommandLine(badPolicy, Path.of("m.gguf"), null, null, 0))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("--config");
         assertThatThrownBy(() -> ClientConfig.builder(temp.resolve("missing.properties")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("missing.properties");
