@@ -16,7 +16,7 @@ import java.util.Set;
  * ({@link ToolCallStream}). Tool-call marker tokens that are special tokens are decoded as their text so the parser
  * sees them. Not thread-safe: one per answer.
  */
-final class AnswerText {
+final class AnswerText implements DecodeLoop.Answer {
     private final Tokenizer tokenizer;
     private final StreamingDetokenizer detokenizer;
     private final StopSequenceFilter stops;
@@ -33,7 +33,8 @@ final class AnswerText {
     }
 
     /** Adds one generated token; returns the text that can be shown now (possibly ""). */
-    String push(int tokenId) {
+    @Override
+    public String push(int tokenId) {
         String decoded = markerTokens.contains(tokenId)
                 ? detokenizer.flush() + tokenizer.tokenText(tokenId)
                 : detokenizer.push(tokenId);
@@ -42,12 +43,14 @@ final class AnswerText {
     }
 
     /** Whether a stop sequence has appeared; nothing after it is released. */
-    boolean stopped() {
+    @Override
+    public boolean stopped() {
         return stops.stopped();
     }
 
     /** Ends the answer and returns the text still held back (none after a stop sequence, except around tool calls). */
-    String finish() {
+    @Override
+    public String finish() {
         String rest = stops.stopped() ? "" : stops.accept(detokenizer.flush()) + stops.flush();
         if (toolCalls.isEmpty()) {
             return rest;

@@ -22,7 +22,6 @@ import dev.hearth.local.internal.model.ForwardState;
 import dev.hearth.local.internal.model.KvCache;
 import dev.hearth.local.internal.model.ModelConfig;
 import dev.hearth.local.internal.model.TransformerModel;
-import dev.hearth.local.internal.sampling.Sampler;
 import dev.hearth.local.internal.tensor.VectorSupport;
 import dev.hearth.local.internal.threads.WorkerPool;
 import dev.hearth.local.internal.tokenizer.Tokenizer;
@@ -34,7 +33,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -220,61 +218,18 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private ChatResponse decode(GenerationOptions options, int[] promptIds, int cached, int[] history, int historyLength,
                                 AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation,
                                 long started, long prefillStart, long prefillEnd) {
-        long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
-        Sampler sampler = new Sampler(options, seed);
-        StringBuilder text = new StringBuilder();
-
-        int generated = 0;
-        int decodeSteps = 0;
-        long decodeNanos = 0;
-        long firstTokenAt = 0;
-        FinishReason finish;
-        while (true) {
-            int token = sampler.sample(state.logits(), history, 0, historyLength);
-            if (firstTokenAt == 0) {
-                firstTokenAt = System.nanoTime();
-            }
-            if (tokenizer.isEndOfGeneration(token)) {
-                finish = FinishReason.STOP;
-                break;
-            }
-            history[historyLength++] = token;
-            String released = answer.push(token);
-            text.append(released);
-            tokens.accept(new TokenEvent(generated, token, released));
-            generated++;
-            if (answer.stopped()) {
-                finish = FinishReason.STOP_SEQUENCE;
-                break;
-            }
-            if (generated >= options.maxTokens()) {
-                finish = FinishReason.LENGTH;
-                break;
-            }
-            if (cancellation.isCancelled()) {
-                finish = FinishReason.CANCELLED;
-                break;
-            }
-            int position = promptIds.length + generated - 1;
-            if (position >= contextLength) {
-                finish = FinishReason.CONTEXT_FULL;
-                break;
-            }
-            long stepStart = System.nanoTime();
-            model.forward(token, position, cache, state, pool, true);
-            decodeNanos += System.nanoTime() - stepStart;
-            decodeSteps++;
-        }
-        String rest = answer.finish();
-        if (!rest.isEmpty()) {
-            text.append(rest);
-            tokens.accept(new TokenEvent(generated, -1, rest));
-        }
+        DecodeLoop.Outcome outcome = DecodeLoop.run(options, state.logits(), history, historyLength, promptIds.length,
+                contextLength, tokenizer::isEndOfGeneration, answer, tokens, cancellation,
+                (token, position) -> {
+                    model.forward(token, position, cache, state, pool, true);
+                    return state.logits();
+                });
+        FinishReason finish = outcome.finish();
         if (answer.calledTools() && (finish == FinishReason.STOP || finish == FinishReason.STOP_SEQUENCE)) {
             finish = FinishReason.TOOL_CALLS;
         }
-        ChatResponse response = response(text.toString(), finish, promptIds.length, cached, generated, started,
-                prefillStart, prefillEnd, firstTokenAt, decodeNanos, decodeSteps);
+        ChatResponse response = response(outcome.text(), finish, promptIds.length, cached, outcome.generated(), started,
+                prefillStart, prefillEnd, outcome.firstTokenAt(), outcome.decodeNanos(), outcome.decodeSteps());
         return new ChatResponse(response.text(), answer.toolCalls(), response.finishReason(), response.usage(),
                 response.timings(), response.route(), answer.toolCallErrors());
     }

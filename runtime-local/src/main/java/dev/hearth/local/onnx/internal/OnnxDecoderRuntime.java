@@ -21,8 +21,8 @@ import dev.hearth.api.spi.InferenceRuntime;
 import dev.hearth.api.spi.Locality;
 import dev.hearth.api.spi.RuntimeInfo;
 import dev.hearth.local.internal.engine.PlainTranscript;
+import dev.hearth.local.internal.engine.DecodeLoop;
 import dev.hearth.local.internal.engine.StopSequenceFilter;
-import dev.hearth.local.internal.sampling.Sampler;
 import dev.hearth.local.onnx.OnnxModelSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -260,63 +259,31 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
         }
         long prefillEnd = System.nanoTime();
 
-        long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
-        Sampler sampler = new Sampler(options, seed);
         Optional<IncrementalDecoder> detokenizer = tokenizer.map(t -> new IncrementalDecoder(t,
                 toLongs(Arrays.copyOfRange(promptIds, Math.max(0, promptIds.length - DECODE_CONTEXT_TOKENS), promptIds.length))));
         StopSequenceFilter stops = new StopSequenceFilter(options.stopSequences());
-        StringBuilder text = new StringBuilder();
+        DecodeLoop.Answer answer = new DecodeLoop.Answer() {
+            @Override
+            public String push(int token) {
+                return stops.accept(detokenizer.map(d -> d.push(token)).orElse(""));
+            }
 
-        int generated = 0;
-        int decodeSteps = 0;
-        long decodeNanos = 0;
-        long firstTokenAt = 0;
-        FinishReason finish;
-        while (true) {
-            int token = sampler.sample(logits, history, 0, historyLength);
-            if (firstTokenAt == 0) {
-                firstTokenAt = System.nanoTime();
+            @Override
+            public boolean stopped() {
+                return stops.stopped();
             }
-            if (endTokens.contains(token)) {
-                finish = FinishReason.STOP;
-                break;
+
+            @Override
+            public String finish() {
+                return stops.stopped() ? "" : stops.accept(detokenizer.map(IncrementalDecoder::flush).orElse("")) + stops.flush();
             }
-            history[historyLength++] = token;
-            String piece = detokenizer.map(d -> d.push(token)).orElse("");
-            String released = stops.accept(piece);
-            text.append(released);
-            tokens.accept(new TokenEvent(generated, token, released));
-            generated++;
-            if (stops.stopped()) {
-                finish = FinishReason.STOP_SEQUENCE;
-                break;
-            }
-            if (generated >= options.maxTokens()) {
-                finish = FinishReason.LENGTH;
-                break;
-            }
-            if (cancellation.isCancelled()) {
-                finish = FinishReason.CANCELLED;
-                break;
-            }
-            if (state.cachedLength() >= contextLength) {
-                finish = FinishReason.CONTEXT_FULL;
-                break;
-            }
-            long stepStart = System.nanoTime();
-            logits = state.step(new int[] {token});
-            decodeNanos += System.nanoTime() - stepStart;
-            decodeSteps++;
-        }
-        if (finish != FinishReason.STOP_SEQUENCE) {
-            String rest = stops.accept(detokenizer.map(IncrementalDecoder::flush).orElse("")) + stops.flush();
-            if (!rest.isEmpty()) {
-                text.append(rest);
-                tokens.accept(new TokenEvent(generated, -1, rest));
-            }
-        }
-        return response(text.toString(), finish, promptIds.length, generated, started, prefillStart, prefillEnd,
-                firstTokenAt, decodeNanos, decodeSteps);
+        };
+        // the session's cache holds exactly the prompt now; each step feeds one token, so positions follow the prompt
+        DecodeLoop.Outcome outcome = DecodeLoop.run(options, logits, history, historyLength, promptIds.length,
+                contextLength, endTokens::contains, answer, tokens, cancellation,
+                (token, position) -> state.step(new int[] {token}));
+        return response(outcome.text(), outcome.finish(), promptIds.length, outcome.generated(), started, prefillStart,
+                prefillEnd, outcome.firstTokenAt(), outcome.decodeNanos(), outcome.decodeSteps());
     }
 
     private static long[] toLongs(int[] ids) {

@@ -1,0 +1,112 @@
+package dev.hearth.local.internal.engine;
+
+import dev.hearth.api.FinishReason;
+import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.TokenEvent;
+import dev.hearth.api.spi.CancellationSignal;
+import dev.hearth.local.internal.sampling.Sampler;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+
+/**
+ * The decode loop every local engine shares: sample the next token, stop on an end-of-generation token, turn the token
+ * into text, emit its event, and end on a stop sequence, the token limit, cancellation or a full context. An engine
+ * supplies only how the next logits are computed ({@link Step}) and how tokens become text ({@link Answer}), so the
+ * rules for ending an answer, and its timings, are the same for GGUF and ONNX models.
+ */
+public final class DecodeLoop {
+    private DecodeLoop() {
+    }
+
+    /** Runs one token at {@code position} and returns the logits that follow it. */
+    @FunctionalInterface
+    public interface Step<E extends Exception> {
+        float[] next(int token, int position) throws E;
+    }
+
+    /** Turns generated tokens into the answer's text, holding back what may still change (stop sequences, tool calls). */
+    public interface Answer {
+        /** The text that can be released after this token (possibly empty). */
+        String push(int token);
+
+        /** True once a stop sequence has ended the answer. */
+        boolean stopped();
+
+        /** The text still held back when generation ends. */
+        String finish();
+    }
+
+    /**
+     * How an answer ended. {@code firstTokenAt} is a {@link System#nanoTime()} reading (0 if no token was sampled);
+     * {@code decodeNanos} and {@code decodeSteps} cover the forward passes after the first token.
+     */
+    public record Outcome(String text, FinishReason finish, int generated, long firstTokenAt, long decodeNanos,
+                          int decodeSteps) {
+    }
+
+    /**
+     * Generates from {@code logits} (those after the last prompt token).
+     *
+     * @param history       the prompt's tokens in [0, historyLength), with room for the answer (repetition penalty)
+     * @param promptLength  positions already in the model's cache
+     * @param contextLength positions the cache can hold
+     */
+    public static <E extends Exception> Outcome run(GenerationOptions options, float[] logits, int[] history,
+                                                    int historyLength, int promptLength, int contextLength,
+                                                    IntPredicate endsGeneration, Answer answer,
+                                                    Consumer<TokenEvent> tokens, CancellationSignal cancellation,
+                                                    Step<E> step) throws E {
+        long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
+        Sampler sampler = new Sampler(options, seed);
+        StringBuilder text = new StringBuilder();
+        int generated = 0;
+        int decodeSteps = 0;
+        long decodeNanos = 0;
+        long firstTokenAt = 0;
+        FinishReason finish;
+        while (true) {
+            int token = sampler.sample(logits, history, 0, historyLength);
+            if (firstTokenAt == 0) {
+                firstTokenAt = System.nanoTime();
+            }
+            if (endsGeneration.test(token)) {
+                finish = FinishReason.STOP;
+                break;
+            }
+            history[historyLength++] = token;
+            String released = answer.push(token);
+            text.append(released);
+            tokens.accept(new TokenEvent(generated, token, released));
+            generated++;
+            if (answer.stopped()) {
+                finish = FinishReason.STOP_SEQUENCE;
+                break;
+            }
+            if (generated >= options.maxTokens()) {
+                finish = FinishReason.LENGTH;
+                break;
+            }
+            if (cancellation.isCancelled()) {
+                finish = FinishReason.CANCELLED;
+                break;
+            }
+            int position = promptLength + generated - 1;
+            if (position >= contextLength) {
+                finish = FinishReason.CONTEXT_FULL;
+                break;
+            }
+            long stepStart = System.nanoTime();
+            logits = step.next(token, position);
+            decodeNanos += System.nanoTime() - stepStart;
+            decodeSteps++;
+        }
+        String rest = answer.finish();
+        if (!rest.isEmpty()) {
+            text.append(rest);
+            tokens.accept(new TokenEvent(generated, -1, rest));
+        }
+        return new Outcome(text.toString(), finish, generated, firstTokenAt, decodeNanos, decodeSteps);
+    }
+}
