@@ -1,12 +1,16 @@
 package dev.hearth.examples;
 
+import dev.hearth.api.ConfigurationException;
+import dev.hearth.local.ModelFetcher;
 import dev.hearth.local.internal.synthetic.SyntheticModel;
 import dev.hearth.local.internal.synthetic.SyntheticPreset;
 import dev.hearth.local.internal.synthetic.WeightFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -17,7 +21,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Writes a synthetic GGUF model (seeded random weights) of a preset shape.")
-final class SynthCommand implements Callable<Integer> {
+public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--preset", required = true, description = "shape: llama-3.2-1b, qwen2.5-0.5b or tiny-llama")
     String preset;
 
@@ -39,6 +43,12 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        write(preset, type, seed, tokenizer, out, console);
+        return 0;
+    }
+
+    /** Writes a synthetic model, printing progress; shared with {@code bench --synthetic}. */
+    static void write(String preset, String type, long seed, Path tokenizer, Path out, PrintStream console) {
         SyntheticPreset shape = SyntheticPreset.byId(preset);
         WeightFormat format = WeightFormat.parse(type);
         SyntheticModel model = shape.builder().format(format).seed(seed)
@@ -56,6 +66,25 @@ final class SynthCommand implements Callable<Integer> {
             }
         });
         console.printf(Locale.ROOT, "wrote %s in %.1f s%n", out, (System.nanoTime() - start) / 1e9);
-        return 0;
+    }
+
+    /**
+     * A synthetic model named {@code preset[:type]} (seed 1), written once into the user cache and reused: what a
+     * benchmark needs without any download. The file name carries preset, type and seed, so it never goes stale.
+     */
+    public static Path cached(String presetAndType, PrintStream console) {
+        String[] parts = presetAndType.split(":", 2);
+        String type = parts.length > 1 ? parts[1] : "Q8_0";
+        Path out = ModelFetcher.defaultCacheDirectory().resolve("synthetic")
+                .resolve(parts[0] + "-" + type + "-seed1.gguf");
+        if (!Files.isRegularFile(out)) {
+            try {
+                Files.createDirectories(out.getParent());
+            } catch (IOException e) {
+                throw new ConfigurationException("Cannot create " + out.getParent() + ": " + e.getMessage(), e);
+            }
+            write(parts[0], type, 1, null, out, console);
+        }
+        return out;
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.examples.perf;
 
 import dev.hearth.api.ConfigurationException;
+import dev.hearth.examples.SynthCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,8 +27,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     public enum Switch { on, off }
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model file")
     Path model;
+
+    @Option(names = "--synthetic", paramLabel = "PRESET[:TYPE]", description = "instead of --model: a synthetic model of a"
+            + " preset shape (llama-3.2-1b, qwen2.5-0.5b, tiny-llama) and type (default Q8_0), written once into the cache")
+    String synthetic;
 
     @Option(names = {"-p", "--n-prompt"}, split = ",", paramLabel = "N",
             description = "prompt tokens to prefill, comma-separated list (default: ${DEFAULT-VALUE}; 0 skips)",
@@ -85,7 +90,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<BenchCase> cases = cases();
         List<BenchResult> results;
-        try (BenchRunner runner = new BenchRunner(model, fusion == Switch.on, prefixCache == Switch.on, repetitions,
+        if ((model == null) == (synthetic == null)) {
+            throw new ConfigurationException("bench needs exactly one of --model FILE or --synthetic PRESET[:TYPE]");
+        }
+        Path modelFile = model != null ? model : SynthCommand.cached(synthetic, System.err);
+        try (BenchRunner runner = new BenchRunner(modelFile, fusion == Switch.on, prefixCache == Switch.on, repetitions,
                 warmups, err)) {
             results = runner.run(cases);
         }
