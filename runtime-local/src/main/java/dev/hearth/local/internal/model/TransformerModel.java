@@ -6,6 +6,7 @@ import dev.hearth.local.internal.tensor.WeightMatrix;
 import dev.hearth.local.internal.threads.WorkerPool;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A decoder-only transformer with RMSNorm: token embedding (optionally scaled), then per layer RMSNorm → attention
@@ -124,7 +125,7 @@ public final class TransformerModel {
 
     void prefill(int[] tokens, int from, int to, KvCache cache, ForwardState state, WorkerPool pool,
                  boolean computeLogits, int blockSize) {
-        java.util.Objects.checkFromToIndex(from, to, tokens.length);
+        Objects.checkFromToIndex(from, to, tokens.length);
         if (from == to) {
             if (computeLogits) {
                 throw new IllegalArgumentException("logits were asked for, but there are no tokens to prefill");
