@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  *
  * <p>Per repetition: the context is brought to {@code depth} tokens — recomputed each time with the prefix cache off,
  * restored from the previous repetition with it on (the cached keys and values are kept and the session rewinds to
- * them, which is what a prefix-cache hit amounts to) — then the timed tokens run. {@code pp} prefills its tokens and
+ * them, which is what a prefix-cache hit amounts to) — then the timed tokens run. {@code pp} prefills its tokens in
+ * blocks, as the runtime does ({@link TransformerModel#prefill}), and
  * computes logits for the last one only; {@code tg} decodes greedily, computing logits for every token. Each case runs
  * {@code warmups} untimed repetitions first so the JIT has compiled the kernels.
  */
@@ -148,10 +149,12 @@ public final class BenchRunner implements AutoCloseable {
         return result;
     }
 
+    /** The runtime's prefill: blocks of tokens through {@link TransformerModel#prefill}, starting at {@code from}. */
     private void prefill(int[] tokens, int from, KvCache cache, ForwardState state, WorkerPool pool, boolean logits) {
-        for (int i = 0; i < tokens.length; i++) {
-            model.forward(tokens[i], from + i, cache, state, pool, logits && i == tokens.length - 1);
+        if (cache.length() != from) {
+            throw new IllegalStateException("prefill at " + from + " but the cache holds " + cache.length());
         }
+        model.prefill(tokens, 0, tokens.length, cache, state, pool, logits);
     }
 
     /** Decodes {@code count} tokens greedily from {@code first}; returns when the first token's logits were ready. */

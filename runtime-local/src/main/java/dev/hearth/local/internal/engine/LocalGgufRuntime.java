@@ -196,13 +196,15 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             int cached = reuse.reusedTokens;
             // prefill times the computed tokens only; restoring the cached ones counts in the time to first token
             long prefillStart = System.nanoTime();
-            for (int position = cached; position < promptIds.length; position++) {
+            // a block at a time (weights read once per block), checking for cancellation between blocks
+            for (int position = cached; position < promptIds.length; position += TransformerModel.PREFILL_BLOCK_TOKENS) {
                 if (cancellation.isCancelled()) {
                     prefixes.remember(promptIds, cache, cacheControl, 0); // what was computed serves the retry
                     return response("", FinishReason.CANCELLED, promptIds.length, cached, 0, started, prefillStart,
                             System.nanoTime(), 0, 0, 0);
                 }
-                model.forward(promptIds[position], position, cache, state, pool, position == promptIds.length - 1);
+                int blockEnd = Math.min(promptIds.length, position + TransformerModel.PREFILL_BLOCK_TOKENS);
+                model.prefill(promptIds, position, blockEnd, cache, state, pool, blockEnd == promptIds.length);
             }
             long prefillEnd = System.nanoTime();
             prefixes.remember(promptIds, cache, cacheControl, pinnedTokens);

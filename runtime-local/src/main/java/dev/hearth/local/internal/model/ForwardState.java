@@ -28,8 +28,12 @@ public final class ForwardState {
     final MatVecTask matVec = new MatVecTask();
     final FusedQkvTask fusedQkv = new FusedQkvTask();
     final FusedGatedFeedForwardTask gatedFeedForward = new FusedGatedFeedForwardTask();
+    private final ModelConfig config;
+    /** The block buffers of {@link TransformerModel#prefill}, made on the first prefill (decode-only users skip them). */
+    private PrefillState prefill;
 
     public ForwardState(ModelConfig config, int contextLength) {
+        this.config = config;
         ArchitectureFeatures features = config.features();
         hidden = new float[config.embeddingLength()];
         normalized = new float[config.embeddingLength()];
@@ -48,6 +52,13 @@ public final class ForwardState {
         slidingRopeCos = new float[config.ropeDimensions() / 2];
         slidingRopeSin = new float[config.ropeDimensions() / 2];
         logits = new float[config.vocabularySize()];
+    }
+
+    PrefillState prefill(int blockSize) {
+        if (prefill == null || prefill.blockSize != blockSize) {
+            prefill = new PrefillState(config, blockSize);
+        }
+        return prefill;
     }
 
     /** The logits written by the last forward pass that asked for them. */

@@ -25,26 +25,40 @@ final class LayerKernels {
      */
     static void applyRope(float[] vector, int heads, int headDimension, int pairs, RopeStyle style, float[] cos,
                           float[] sin) {
+        applyRope(vector, 0, heads, headDimension, pairs, style, cos, sin, 0);
+    }
+
+    /**
+     * {@link #applyRope(float[], int, int, int, RopeStyle, float[], float[])} for the heads starting at
+     * {@code vectorOffset}, with the angles at {@code angleOffset} of {@code cos}/{@code sin}: one token of a batch
+     * whose vectors and angles are packed token after token. The arithmetic is the same, term for term.
+     */
+    static void applyRope(float[] vector, int vectorOffset, int heads, int headDimension, int pairs, RopeStyle style,
+                          float[] cos, float[] sin, int angleOffset) {
         // two plain loops rather than one with a computed stride: this runs for every head of every layer
         if (style == RopeStyle.NEOX) {
             for (int head = 0; head < heads; head++) {
-                int base = head * headDimension;
+                int base = vectorOffset + head * headDimension;
                 for (int i = 0; i < pairs; i++) {
+                    float c = cos[angleOffset + i];
+                    float s = sin[angleOffset + i];
                     float x0 = vector[base + i];
                     float x1 = vector[base + i + pairs];
-                    vector[base + i] = x0 * cos[i] - x1 * sin[i];
-                    vector[base + i + pairs] = x0 * sin[i] + x1 * cos[i];
+                    vector[base + i] = x0 * c - x1 * s;
+                    vector[base + i + pairs] = x0 * s + x1 * c;
                 }
             }
         } else {
             for (int head = 0; head < heads; head++) {
-                int base = head * headDimension;
+                int base = vectorOffset + head * headDimension;
                 for (int i = 0; i < pairs; i++) {
+                    float c = cos[angleOffset + i];
+                    float s = sin[angleOffset + i];
                     int even = base + 2 * i;
                     float x0 = vector[even];
                     float x1 = vector[even + 1];
-                    vector[even] = x0 * cos[i] - x1 * sin[i];
-                    vector[even + 1] = x0 * sin[i] + x1 * cos[i];
+                    vector[even] = x0 * c - x1 * s;
+                    vector[even + 1] = x0 * s + x1 * c;
                 }
             }
         }
@@ -99,16 +113,26 @@ final class LayerKernels {
      */
     static void gatedActivation(Activation activation, float[] gate, float[] up, int upOffset, float[] out, int from,
                                 int to) {
+        gatedActivation(activation, gate, from, up, upOffset + from, out, from, to - from);
+    }
+
+    /**
+     * {@code out[outOffset + i] = act(gate[gateOffset + i]) · up[upOffset + i]} for {@code i} in {@code [0, count)}:
+     * the form a packed batch needs, where gate, up and output rows of one token sit at different offsets.
+     * {@code out} may be {@code gate} when the offsets match.
+     */
+    static void gatedActivation(Activation activation, float[] gate, int gateOffset, float[] up, int upOffset,
+                                float[] out, int outOffset, int count) {
         switch (activation) {
             case SILU -> {
-                for (int i = from; i < to; i++) {
-                    float g = gate[i];
-                    out[i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
+                for (int i = 0; i < count; i++) {
+                    float g = gate[gateOffset + i];
+                    out[outOffset + i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
                 }
             }
             case GELU_TANH -> {
-                for (int i = from; i < to; i++) {
-                    out[i] = geluTanh(gate[i]) * up[upOffset + i];
+                for (int i = 0; i < count; i++) {
+                    out[outOffset + i] = geluTanh(gate[gateOffset + i]) * up[upOffset + i];
                 }
             }
         }

@@ -6,6 +6,7 @@ import dev.hearth.local.internal.tensor.WeightMatrix;
 import dev.hearth.local.internal.threads.WorkerPool;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A decoder-only transformer with RMSNorm: token embedding (optionally scaled), then per layer RMSNorm → attention
@@ -98,6 +99,201 @@ public final class TransformerModel {
             if (features.finalSoftCap() > 0) {
                 softCap(state.logits, features.finalSoftCap());
             }
+        }
+    }
+
+    /**
+     * Runs {@code tokens[from, to)} at positions {@code cache.length()} onwards, as {@link #forward} would one by one,
+     * but {@link #PREFILL_BLOCK_TOKENS} tokens at a time: each layer's projections multiply the weights with the whole
+     * block ({@link WeightMatrix#matMul}), so the weights are read from memory once per block rather than once per
+     * token, and attention runs per token against the cache with the causal (or sliding-window) limit of its own
+     * position. Every value — keys and values in the cache, the hidden state, the logits — is bit-identical to the
+     * one-token path: each (row, token) product uses the same row kernel, and norms, RoPE, attention and residual adds
+     * run per token with the same arithmetic in the same order. When {@code computeLogits}, the last token's logits
+     * are left in {@link ForwardState#logits()}.
+     */
+    public void prefill(int[] tokens, int from, int to, KvCache cache, ForwardState state, WorkerPool pool,
+                        boolean computeLogits) {
+        prefill(tokens, from, to, cache, state, pool, computeLogits, PREFILL_BLOCK_TOKENS);
+    }
+
+    /**
+     * Tokens per prefill block: enough that one read of a weight row serves many tokens, few enough that the block's
+     * activations (the feed-forward ones are the widest) stay in the last-level cache.
+     */
+    public static final int PREFILL_BLOCK_TOKENS = 32;
+
+    void prefill(int[] tokens, int from, int to, KvCache cache, ForwardState state, WorkerPool pool,
+                 boolean computeLogits, int blockSize) {
+        Objects.checkFromToIndex(from, to, tokens.length);
+        if (from == to) {
+            if (computeLogits) {
+                throw new IllegalArgumentException("logits were asked for, but there are no tokens to prefill");
+            }
+            return;
+        }
+        int start = cache.length();
+        if ((long) start + (to - from) > cache.contextLength()) {
+            throw new IllegalStateException("prefilling " + (to - from) + " tokens after " + start
+                    + " does not fit the context of " + cache.contextLength());
+        }
+        for (int i = from; i < to; i++) {
+            if (tokens[i] < 0 || tokens[i] >= config.vocabularySize()) {
+                throw new IllegalArgumentException("token " + tokens[i] + " at index " + i
+                        + " is outside the vocabulary of " + config.vocabularySize());
+            }
+        }
+        PrefillState batch = state.prefill(blockSize);
+        for (int blockStart = from; blockStart < to; blockStart += blockSize) {
+            int blockEnd = Math.min(to, blockStart + blockSize);
+            prefillBlock(tokens, blockStart, blockEnd - blockStart, cache.length(), cache, state, batch, pool);
+        }
+        // leave the one-token state as forward would: the last token's hidden state, then (if asked) its logits
+        int embedding = config.embeddingLength();
+        int lastInBlock = (to - from - 1) % blockSize;
+        System.arraycopy(batch.hidden, lastInBlock * embedding, state.hidden, 0, embedding);
+        if (computeLogits) {
+            rmsNorm(state.normalized, state.hidden, weights.outputNorm);
+            matVec(weights.output, state.normalized, state.logits, state, pool);
+            if (features.finalSoftCap() > 0) {
+                softCap(state.logits, features.finalSoftCap());
+            }
+        }
+    }
+
+    /** {@code count} tokens from {@code tokens[first]} at positions {@code start ..}, through every layer. */
+    private void prefillBlock(int[] tokens, int first, int count, int start, KvCache cache, ForwardState state,
+                              PrefillState batch, WorkerPool pool) {
+        int last = start + count - 1;
+        cache.ensurePosition(last);
+        int embedding = config.embeddingLength();
+        int pairs = config.ropeDimensions() / 2;
+        for (int b = 0; b < count; b++) {
+            weights.tokenEmbedding.dequantizeRow(tokens[first + b], batch.hidden, b * embedding);
+            if (features.embeddingScale() != 1f) {
+                FloatOps.scale(batch.hidden, b * embedding, embedding, features.embeddingScale());
+            }
+            computeRope(start + b, config.rope(), ropeInverseFrequencies, batch.ropeCos, batch.ropeSin, b * pairs);
+            if (slidingRopeInverseFrequencies != null) {
+                computeRope(start + b, config.slidingRope(), slidingRopeInverseFrequencies, batch.slidingRopeCos,
+                        batch.slidingRopeSin, b * pairs);
+            }
+        }
+        for (int layer = 0; layer < config.layerCount(); layer++) {
+            LayerWeights w = weights.layers.get(layer);
+            batchAttention(layer, w, start, count, cache, state, batch, pool);
+            batchFeedForward(w, count, batch, pool);
+        }
+        cache.commit(last);
+    }
+
+    private void batchAttention(int layer, LayerWeights w, int start, int count, KvCache cache, ForwardState state,
+                                PrefillState batch, WorkerPool pool) {
+        int embedding = config.embeddingLength();
+        int queryDimension = config.queryDimension();
+        int kvDimension = config.kvDimension();
+        int headDimension = config.headDimension();
+        for (int b = 0; b < count; b++) {
+            rmsNorm(batch.normalized, batch.hidden, b * embedding, embedding, w.attentionNorm());
+        }
+        batchProjectQueryKeyValue(w, count, batch, pool);
+        boolean sliding = config.slidingWindow().slides(layer);
+        boolean slidingRope = sliding && slidingRopeInverseFrequencies != null;
+        float[] cos = slidingRope ? batch.slidingRopeCos : batch.ropeCos;
+        float[] sin = slidingRope ? batch.slidingRopeSin : batch.ropeSin;
+        int pairs = config.ropeDimensions() / 2;
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        for (int b = 0; b < count; b++) {
+            int queryOffset = b * queryDimension;
+            int kvOffset = b * kvDimension;
+            if (w.queryNorm() != null) {
+                for (int head = 0; head < config.headCount(); head++) {
+                    rmsNorm(batch.query, batch.query, queryOffset + head * headDimension, headDimension, w.queryNorm());
+                }
+                for (int head = 0; head < config.kvHeadCount(); head++) {
+                    rmsNorm(batch.key, batch.key, kvOffset + head * headDimension, headDimension, w.keyNorm());
+                }
+            }
+            LayerKernels.applyRope(batch.query, queryOffset, config.headCount(), headDimension, pairs,
+                    features.ropeStyle(), cos, sin, b * pairs);
+            LayerKernels.applyRope(batch.key, kvOffset, config.kvHeadCount(), headDimension, pairs,
+                    features.ropeStyle(), cos, sin, b * pairs);
+            System.arraycopy(batch.key, kvOffset, keys, (start + b) * kvDimension, kvDimension);
+            System.arraycopy(batch.value, kvOffset, values, (start + b) * kvDimension, kvDimension);
+        }
+        // every key of the block is in the cache now; each token still sees only positions up to its own
+        float scale = config.attentionScale();
+        float softCap = features.attentionSoftCap();
+        float[] scores = state.attentionScores;
+        Arrays.fill(batch.attentionOutput, 0, count * queryDimension, 0f);
+        for (int b = 0; b < count; b++) {
+            int position = start + b;
+            int firstVisible = config.slidingWindow().firstVisible(layer, position);
+            for (int head = 0; head < config.headCount(); head++) {
+                int headKvOffset = (head / config.queriesPerKvHead()) * headDimension;
+                LayerKernels.attendHead(batch.query, b * queryDimension + head * headDimension, keys, values,
+                        kvDimension, headKvOffset, headDimension, firstVisible, position, scale, softCap, scores,
+                        batch.attentionOutput);
+            }
+        }
+        batch.matMul.run(pool, w.attentionOutput(), batch.attentionOutput, count, batch.projected);
+        for (int b = 0; b < count; b++) {
+            int offset = b * embedding;
+            addBias(batch.projected, offset, w.attentionOutputBias());
+            if (w.postAttentionNorm() != null) {
+                rmsNorm(batch.projected, batch.projected, offset, embedding, w.postAttentionNorm());
+            }
+            add(batch.hidden, offset, batch.projected, offset, embedding);
+        }
+    }
+
+    /** Fills the block's queries, keys and values from its normalised inputs, with biases when the model has them. */
+    private void batchProjectQueryKeyValue(LayerWeights w, int count, PrefillState batch, WorkerPool pool) {
+        int queryDimension = config.queryDimension();
+        int kvDimension = config.kvDimension();
+        if (w.queryKeyValue() != null) {
+            batch.matMul.run(pool, w.queryKeyValue(), batch.normalized, count, batch.queryKeyValue);
+            int stride = queryDimension + 2 * kvDimension;
+            for (int b = 0; b < count; b++) {
+                int base = b * stride;
+                System.arraycopy(batch.queryKeyValue, base, batch.query, b * queryDimension, queryDimension);
+                System.arraycopy(batch.queryKeyValue, base + queryDimension, batch.key, b * kvDimension, kvDimension);
+                System.arraycopy(batch.queryKeyValue, base + queryDimension + kvDimension, batch.value,
+                        b * kvDimension, kvDimension);
+            }
+            return;
+        }
+        batch.qkv.run(pool, w.query(), w.key(), w.value(), batch.normalized, count, batch.query, batch.key,
+                batch.value);
+        for (int b = 0; b < count; b++) {
+            addBias(batch.query, b * queryDimension, w.queryBias());
+            addBias(batch.key, b * kvDimension, w.keyBias());
+            addBias(batch.value, b * kvDimension, w.valueBias());
+        }
+    }
+
+    private void batchFeedForward(LayerWeights w, int count, PrefillState batch, WorkerPool pool) {
+        int embedding = config.embeddingLength();
+        int feedForward = config.feedForwardLength();
+        for (int b = 0; b < count; b++) {
+            rmsNorm(batch.normalized, batch.hidden, b * embedding, embedding, w.feedForwardNorm());
+        }
+        if (w.gate() == null) {
+            // fused: the first feedForwardLength rows are the gate, the rest the up projection
+            batch.gatedFeedForward.run(pool, features.activation(), w.up(), w.up(), feedForward, feedForward,
+                    batch.normalized, count, batch.gateUp, batch.gateUp, batch.gate);
+        } else {
+            batch.gatedFeedForward.run(pool, features.activation(), w.gate(), w.up(), 0, feedForward,
+                    batch.normalized, count, batch.gate, batch.up, batch.gate);
+        }
+        batch.matMul.run(pool, w.down(), batch.gate, count, batch.projected);
+        for (int b = 0; b < count; b++) {
+            int offset = b * embedding;
+            if (w.postFeedForwardNorm() != null) {
+                rmsNorm(batch.projected, batch.projected, offset, embedding, w.postFeedForwardNorm());
+            }
+            add(batch.hidden, offset, batch.projected, offset, embedding);
         }
     }
 
@@ -211,11 +407,17 @@ public final class TransformerModel {
 
     /** cos/sin of every rotated pair's angle at this position, shared by all heads and layers of the token. */
     private static void computeRope(int position, RopeParameters rope, double[] inverseFrequencies, float[] cos, float[] sin) {
+        computeRope(position, rope, inverseFrequencies, cos, sin, 0);
+    }
+
+    /** The same, written at {@code offset} of {@code cos}/{@code sin} (one token of a packed block). */
+    private static void computeRope(int position, RopeParameters rope, double[] inverseFrequencies, float[] cos,
+                                    float[] sin, int offset) {
         double scaledPosition = position * rope.positionScale();
         for (int i = 0; i < inverseFrequencies.length; i++) {
             double angle = scaledPosition * inverseFrequencies[i];
-            cos[i] = (float) Math.cos(angle);
-            sin[i] = (float) Math.sin(angle);
+            cos[offset + i] = (float) Math.cos(angle);
+            sin[offset + i] = (float) Math.sin(angle);
         }
     }
 
@@ -233,6 +435,18 @@ public final class TransformerModel {
 
     private static void matVec(WeightMatrix matrix, float[] input, float[] output, ForwardState state, WorkerPool pool) {
         state.matVec.run(pool, matrix, input, output);
+    }
+
+    private static void addBias(float[] target, int offset, float[] bias) {
+        if (bias != null) {
+            add(target, offset, bias, 0, bias.length);
+        }
+    }
+
+    private static void add(float[] target, int targetOffset, float[] addend, int addendOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            target[targetOffset + i] += addend[addendOffset + i];
+        }
     }
 
     private static void addBias(float[] target, float[] bias) {

@@ -52,6 +52,22 @@ final class F16WeightMatrix implements WeightMatrix {
     }
 
     @Override
+    public void matMul(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
+        MatrixArguments.checkMatMul(this, inputs, batchSize, out, rowStart, rowEnd);
+        int tileRows = MatrixArguments.matMulTileRows(rowBytes);
+        for (int tileStart = rowStart; tileStart < rowEnd; tileStart += tileRows) {
+            int tileEnd = Math.min(rowEnd, tileStart + tileRows);
+            for (int token = 0; token < batchSize; token++) {
+                int inputOffset = token * cols;
+                int outOffset = token * rows;
+                for (int row = tileStart; row < tileEnd; row++) {
+                    out[outOffset + row] = rowDot(row * rowBytes, inputs, inputOffset);
+                }
+            }
+        }
+    }
+
+    @Override
     public void dequantizeRow(int row, float[] out, int offset) {
         MatrixArguments.checkDequantizeRow(this, row, out, offset);
         long rowOffset = row * rowBytes;

@@ -33,4 +33,32 @@ final class MatrixArguments {
         Objects.checkIndex(row, matrix.rows());
         Objects.checkFromIndexSize(offset, matrix.cols(), out.length);
     }
+
+    /**
+     * Bytes of weights a batched product keeps hot while it runs them against every token: a good part of L1 (32-48
+     * KiB on current x86 cores), leaving room for the token's input, which is reused across the tile's rows.
+     */
+    private static final long MAT_MUL_TILE_BYTES = 16 * 1024;
+
+    /** How many rows of {@code rowBytes} each make one tile of a batched product (at least one). */
+    static int matMulTileRows(long rowBytes) {
+        return (int) Math.max(1, MAT_MUL_TILE_BYTES / Math.max(1, rowBytes));
+    }
+
+    /** Once per {@code matMul}. */
+    static void checkMatMul(WeightMatrix matrix, float[] inputs, int batchSize, float[] out, int rowStart,
+                            int rowEnd) {
+        Objects.checkFromToIndex(rowStart, rowEnd, matrix.rows());
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batchSize must be >= 0, was " + batchSize);
+        }
+        if (inputs.length < (long) batchSize * matrix.cols()) {
+            throw new IllegalArgumentException("inputs have " + inputs.length + " entries but " + batchSize
+                    + " tokens of " + matrix.cols() + " cols need " + (long) batchSize * matrix.cols());
+        }
+        if (batchSize > 0 && out.length < (long) (batchSize - 1) * matrix.rows() + rowEnd) {
+            throw new IllegalArgumentException("out has " + out.length + " entries but " + batchSize
+                    + " tokens of " + matrix.rows() + " rows need " + ((long) (batchSize - 1) * matrix.rows() + rowEnd));
+        }
+    }
 }

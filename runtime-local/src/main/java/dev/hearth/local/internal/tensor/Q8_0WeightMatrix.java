@@ -69,6 +69,28 @@ final class Q8_0WeightMatrix implements WeightMatrix {
     }
 
     @Override
+    public void matMul(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
+        MatrixArguments.checkMatMul(this, inputs, batchSize, out, rowStart, rowEnd);
+        int tileRows = MatrixArguments.matMulTileRows(rowBytes);
+        for (int tileStart = rowStart; tileStart < rowEnd; tileStart += tileRows) {
+            int tileEnd = Math.min(rowEnd, tileStart + tileRows);
+            int token = 0;
+            for (; token + 2 <= batchSize; token += 2) {
+                for (int row = tileStart; row < tileEnd; row++) {
+                    rowDotTokenPair(row * rowBytes, inputs, token * cols, out, token * rows + row);
+                }
+            }
+            for (; token < batchSize; token++) {
+                int inputOffset = token * cols;
+                int outOffset = token * rows;
+                for (int row = tileStart; row < tileEnd; row++) {
+                    out[outOffset + row] = rowDot(row * rowBytes, inputs, inputOffset);
+                }
+            }
+        }
+    }
+
+    @Override
     public void dequantizeRow(int row, float[] out, int offset) {
         MatrixArguments.checkDequantizeRow(this, row, out, offset);
         long rowOffset = row * rowBytes;
@@ -99,6 +121,48 @@ final class Q8_0WeightMatrix implements WeightMatrix {
                     rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * BLOCK_VALUES, evenBlocksSum);
         }
         return KernelSpecies.sumLanesInOrder(evenBlocksSum.add(oddBlocksSum));
+    }
+
+    /**
+     * {@link #rowDot} of one row with two consecutive tokens of a packed batch ({@code cols} floats apart), results
+     * at {@code out[outIndex + k·rows]}. Each block's quants are loaded, widened and scaled once for both, which is
+     * most of a block's work; each token's accumulators still see exactly {@link #rowDot}'s operations in its order
+     * (even blocks into one sum, odd into the other, the same multiply and FMAs per part), so results are
+     * bit-identical.
+     */
+    private void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
+        int x1 = xOffset + cols;
+        // "even" accumulates the blocks of the coming block's parity, "odd" the others (they swap every block)
+        FloatVector even0 = FloatVector.zero(FLOAT);
+        FloatVector even1 = even0;
+        FloatVector odd0 = even0;
+        FloatVector odd1 = even0;
+        for (int block = 0; block < blocksPerRow; block++) {
+            long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
+            int column = block * BLOCK_VALUES;
+            ByteVector quants = loadQuants(blockOffset);
+            FloatVector weights = widen(quants, 0);
+            FloatVector sum0 = weights.mul(FloatVector.fromArray(FLOAT, x, xOffset + column));
+            FloatVector sum1 = weights.mul(FloatVector.fromArray(FLOAT, x, x1 + column));
+            for (int part = 1; part < PARTS_PER_BLOCK; part++) {
+                weights = widen(quants, part);
+                int partColumn = column + part * FLOAT_LANES;
+                sum0 = weights.fma(FloatVector.fromArray(FLOAT, x, xOffset + partColumn), sum0);
+                sum1 = weights.fma(FloatVector.fromArray(FLOAT, x, x1 + partColumn), sum1);
+            }
+            FloatVector scale = FloatVector.broadcast(FLOAT, blockScale(blockOffset));
+            // this block's parity sum takes the block, then the two swap roles: no branch on the parity, and
+            // after the loop one of each pair holds the even blocks and the other the odd ones
+            FloatVector next0 = sum0.fma(scale, even0);
+            FloatVector next1 = sum1.fma(scale, even1);
+            even0 = odd0;
+            even1 = odd1;
+            odd0 = next0;
+            odd1 = next1;
+        }
+        // float addition is commutative, so which of the pair holds the even blocks does not change the sum
+        out[outIndex] = KernelSpecies.sumLanesInOrder(even0.add(odd0));
+        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(even1.add(odd1));
     }
 
     /** {@code sum + d · Σ_j q[j]·x[xIndex+j]}, lane-wise, for the block at {@code blockOffset}. */

@@ -90,6 +90,17 @@ public sealed interface WeightMatrix
      */
     void matVec(float[] x, float[] out, int rowStart, int rowEnd);
 
+    /**
+     * The product with a batch of inputs: {@code out[b·rows() + r] = dot(r, inputs, b·cols())} for every token
+     * {@code b} in {@code [0, batchSize)} and row {@code r} in {@code [rowStart, rowEnd)}. Inputs are packed token
+     * after token ({@code cols()} floats each), outputs too ({@code rows()} floats each); other output entries are
+     * left alone, so disjoint row ranges can be filled by different threads. Rows are taken a tile at a time and each
+     * tile is applied to every token while its bytes are in cache, so a batch reads the weights from memory once
+     * instead of once per token. Every entry is computed by the same row kernel as {@link #dot}, so the results are
+     * bit-identical to {@code batchSize} calls of {@link #matVec}.
+     */
+    void matMul(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd);
+
     /** Writes {@code row}'s dequantised values into {@code out[offset .. offset+cols)} (token-embedding lookup). */
     void dequantizeRow(int row, float[] out, int offset);
 }

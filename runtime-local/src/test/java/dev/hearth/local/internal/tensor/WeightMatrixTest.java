@@ -108,6 +108,57 @@ class WeightMatrixTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("formatsAndPlacements")
+    void matMulMatchesScalarReferenceForEveryTokenAndTouchesOnlyTheRequestedRows(GgmlType type, Placement placement) {
+        try (Arena arena = Arena.ofConfined()) {
+            long seed = 400;
+            for (int[] shape : shapesFor(type)) {
+                int rows = shape[0] + 4;
+                int cols = shape[1];
+                MemorySegment data = TestMatrices.build(arena, type, rows, cols, placement, seed++);
+                WeightMatrix matrix = WeightMatrix.of(type, data, rows, cols);
+                float[] reference = ScalarReference.dequantize(type, data, (long) rows * cols);
+                // 1, 2 and 5 tokens: the single-token path, a pair, and pairs with a leftover token
+                for (int batchSize : new int[] {1, 2, 5}) {
+                    float[] inputs = TestMatrices.randomVector(batchSize * cols, seed++);
+                    float[] out = new float[batchSize * rows];
+                    Arrays.fill(out, Float.NaN);
+                    int rowStart = 1;
+                    int rowEnd = rows - 2;
+                    matrix.matMul(inputs, batchSize, out, rowStart, rowEnd);
+                    for (int token = 0; token < batchSize; token++) {
+                        float[] x = Arrays.copyOfRange(inputs, token * cols, (token + 1) * cols);
+                        for (int row = 0; row < rows; row++) {
+                            float value = out[token * rows + row];
+                            if (row < rowStart || row >= rowEnd) {
+                                assertThat(value).as("token %d row %d outside the range", token, row).isNaN();
+                            } else {
+                                assertDotClose(type, rows, cols, row, value, reference, x, 0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void matMulRejectsShortInputsAndOutputs() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = TestMatrices.build(arena, GgmlType.Q8_0, 4, 64, Placement.ALIGNED, 7);
+            WeightMatrix matrix = WeightMatrix.of(GgmlType.Q8_0, data, 4, 64);
+            assertThatThrownBy(() -> matrix.matMul(new float[2 * 64 - 1], 2, new float[8], 0, 4))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inputs have 127 entries");
+            assertThatThrownBy(() -> matrix.matMul(new float[2 * 64], 2, new float[7], 0, 4))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out has 7 entries");
+            assertThatThrownBy(() -> matrix.matMul(new float[64], -1, new float[4], 0, 4))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchSize");
+            assertThatThrownBy(() -> matrix.matMul(new float[64], 1, new float[8], 0, 5))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("formatsAndPlacements")
     void dequantizeRowMatchesScalarReferenceExactly(GgmlType type, Placement placement) {
         // The kernels form each value with the same float operations in the same order as the reference (d·scale
         // first, then ·q, then the min), so they must agree with it bit for bit, signed zeros included.
