@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * Byte-level BPE ({@code tokenizer.ggml.model = "gpt2"}), matching llama.cpp's BPE tokenizer token for token: split
@@ -116,14 +115,8 @@ final class BpeTokenizer implements Tokenizer {
         for (int id : endOfGenerationIds) {
             endOfGeneration[id] = true;
         }
-        boolean[] noStripping = new boolean[size];
-        this.allSpecialTokens = new SpecialTokenSplitter(pieces, IntStream.range(0, size)
-                .filter(id -> types[id] == TokenType.CONTROL || types[id] == TokenType.UNKNOWN
-                        || types[id] == TokenType.USER_DEFINED)
-                .toArray(), noStripping);
-        this.userDefinedTokens = new SpecialTokenSplitter(pieces, IntStream.range(0, size)
-                .filter(id -> types[id] == TokenType.USER_DEFINED)
-                .toArray(), noStripping);
+        this.allSpecialTokens = TokenTables.allSpecialTokens(pieces, types);
+        this.userDefinedTokens = TokenTables.userDefinedTokens(pieces, types);
     }
 
     /**
@@ -135,18 +128,7 @@ final class BpeTokenizer implements Tokenizer {
     static BpeTokenizer fromMetadata(GgufMetadata metadata) {
         String[] pieces = metadata.getStringArray(SentencePieceVocabulary.TOKENS_KEY);
         int size = pieces.length;
-        TokenType[] types = metadata.optionalIntArray(SentencePieceVocabulary.TOKEN_TYPE_KEY)
-                .map(codes -> Arrays.stream(codes).mapToObj(TokenType::fromCode).toArray(TokenType[]::new))
-                .orElseGet(() -> {
-                    TokenType[] normal = new TokenType[size];
-                    Arrays.fill(normal, TokenType.NORMAL);
-                    return normal;
-                });
-        if (types.length != size) {
-            throw new ModelFormatException(SentencePieceVocabulary.TOKEN_TYPE_KEY,
-                    SentencePieceVocabulary.offsetOf(metadata, SentencePieceVocabulary.TOKEN_TYPE_KEY),
-                    "has " + types.length + " entries but " + SentencePieceVocabulary.TOKENS_KEY + " has " + size);
-        }
+        TokenType[] types = TokenTables.tokenTypes(metadata, size);
         String[] mergeRules = metadata.getStringArray(MERGES_KEY);
         String pre = metadata.optionalString(PRE_KEY).orElse("");
         if (pre.isEmpty()) {

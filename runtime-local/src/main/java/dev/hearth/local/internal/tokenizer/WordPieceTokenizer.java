@@ -7,11 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * BERT's WordPiece ({@code tokenizer.ggml.model = "bert"}), matching llama.cpp's {@code llm_tokenizer_wpm}. GGUF
@@ -95,14 +93,8 @@ final class WordPieceTokenizer implements Tokenizer {
             };
         }
         this.longestPiece = longest;
-        boolean[] noStripping = new boolean[size];
-        this.allSpecialTokens = new SpecialTokenSplitter(pieces, IntStream.range(0, size)
-                .filter(id -> types[id] == TokenType.CONTROL || types[id] == TokenType.UNKNOWN
-                        || types[id] == TokenType.USER_DEFINED)
-                .toArray(), noStripping);
-        this.userDefinedTokens = new SpecialTokenSplitter(pieces, IntStream.range(0, size)
-                .filter(id -> types[id] == TokenType.USER_DEFINED)
-                .toArray(), noStripping);
+        this.allSpecialTokens = TokenTables.allSpecialTokens(pieces, types);
+        this.userDefinedTokens = TokenTables.userDefinedTokens(pieces, types);
     }
 
     /**
@@ -113,18 +105,7 @@ final class WordPieceTokenizer implements Tokenizer {
     static WordPieceTokenizer fromMetadata(GgufMetadata metadata) {
         String[] pieces = metadata.getStringArray(SentencePieceVocabulary.TOKENS_KEY);
         int size = pieces.length;
-        TokenType[] types = metadata.optionalIntArray(SentencePieceVocabulary.TOKEN_TYPE_KEY)
-                .map(codes -> Arrays.stream(codes).mapToObj(TokenType::fromCode).toArray(TokenType[]::new))
-                .orElseGet(() -> {
-                    TokenType[] normal = new TokenType[size];
-                    Arrays.fill(normal, TokenType.NORMAL);
-                    return normal;
-                });
-        if (types.length != size) {
-            throw new ModelFormatException(SentencePieceVocabulary.TOKEN_TYPE_KEY,
-                    SentencePieceVocabulary.offsetOf(metadata, SentencePieceVocabulary.TOKEN_TYPE_KEY),
-                    "has " + types.length + " entries but " + SentencePieceVocabulary.TOKENS_KEY + " has " + size);
-        }
+        TokenType[] types = TokenTables.tokenTypes(metadata, size);
         int clsId = SentencePieceVocabulary.requiredId(metadata, CLS_KEY, 101, size);
         int bosId = metadata.contains(SentencePieceVocabulary.BOS_KEY)
                 ? SentencePieceVocabulary.requiredId(metadata, SentencePieceVocabulary.BOS_KEY, 101, size) : clsId;
