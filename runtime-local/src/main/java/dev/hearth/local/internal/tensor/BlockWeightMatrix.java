@@ -5,21 +5,21 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * What the block-quantised matrices added with the K-quants share: the shape, the argument checks, and the row loop.
+ * What every weight matrix shares: the shape, the argument checks, and the row loops of matVec and matMul.
  * Each subclass supplies only its row kernels. The per-block work stays inside each final subclass's
  * {@link #rowDot}, so the JIT compiles and inlines it per format; only the once-per-row call is virtual, which keeps
  * the vectors in registers even when a model mixes formats (Q4_K_M holds Q4_K and Q6_K tensors).
  */
 abstract sealed class BlockWeightMatrix implements WeightMatrix
-        permits Q4_1WeightMatrix, Q5_0WeightMatrix, Q5_1WeightMatrix, Q2_KWeightMatrix, Q3_KWeightMatrix,
+        permits F32WeightMatrix, F16WeightMatrix, Bf16WeightMatrix, Q8_0WeightMatrix, Q4_0WeightMatrix, Q4_1WeightMatrix, Q5_0WeightMatrix, Q5_1WeightMatrix, Q2_KWeightMatrix, Q3_KWeightMatrix,
                 Q4_KWeightMatrix, Q5_KWeightMatrix, Q6_KWeightMatrix {
     final MemorySegment data;
     private final GgmlType type;
-    private final int rows;
-    private final int cols;
+    final int rows;
+    final int cols;
     /** Blocks in one row. */
     final int blocksPerRow;
-    private final long rowBytes;
+    final long rowBytes;
 
     BlockWeightMatrix(GgmlType type, MemorySegment data, int rows, int cols) {
         this.type = type;
@@ -65,7 +65,13 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
         int tileRows = MatrixArguments.matMulTileRows(rowBytes);
         for (int tileStart = rowStart; tileStart < rowEnd; tileStart += tileRows) {
             int tileEnd = Math.min(rowEnd, tileStart + tileRows);
-            for (int token = 0; token < batchSize; token++) {
+            int token = 0;
+            for (; token + 2 <= batchSize; token += 2) {
+                for (int row = tileStart; row < tileEnd; row++) {
+                    rowDotTokenPair(row * rowBytes, inputs, token * cols, out, token * rows + row);
+                }
+            }
+            for (; token < batchSize; token++) {
                 int inputOffset = token * cols;
                 int outOffset = token * rows;
                 for (int row = tileStart; row < tileEnd; row++) {
@@ -83,6 +89,16 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
 
     /** {@code Σ_j row[j]·x[xOffset+j]} for the row starting at byte {@code rowOffset}; arguments already checked. */
     abstract float rowDot(long rowOffset, float[] x, int xOffset);
+
+    /**
+     * {@link #rowDot} of one row with two consecutive tokens of a packed batch ({@code cols} floats apart), results at
+     * {@code out[outIndex]} and {@code out[outIndex + rows]}. Formats whose block decoding is worth sharing between
+     * the two tokens override it; the results must equal two {@code rowDot} calls bit for bit.
+     */
+    void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
+        out[outIndex] = rowDot(rowOffset, x, xOffset);
+        out[outIndex + rows] = rowDot(rowOffset, x, xOffset + cols);
+    }
 
     /** Writes the row starting at byte {@code rowOffset} to {@code out[offset ..]}; arguments already checked. */
     abstract void decodeRow(long rowOffset, float[] out, int offset);

@@ -6,71 +6,16 @@ import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** IEEE half-precision weights, converted to float lanes in registers (see {@link HalfWidthKernels}). */
-final class F16WeightMatrix implements WeightMatrix {
-    private final MemorySegment data;
-    private final int rows;
-    private final int cols;
-    private final long rowBytes;
+final class F16WeightMatrix extends BlockWeightMatrix {
 
     F16WeightMatrix(MemorySegment data, int rows, int cols) {
-        this.data = data;
-        this.rows = rows;
-        this.cols = cols;
-        this.rowBytes = (long) cols * Short.BYTES;
+        super(GgmlType.F16, data, rows, cols);
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.F16;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public float dot(int row, float[] x, int xOffset) {
-        MatrixArguments.checkDot(this, row, x, xOffset);
-        return rowDot(row * rowBytes, x, xOffset);
-    }
-
-    @Override
-    public void matVec(float[] x, float[] out, int rowStart, int rowEnd) {
-        MatrixArguments.checkMatVec(this, x, out, rowStart, rowEnd);
-        for (int row = rowStart; row < rowEnd; row++) {
-            out[row] = rowDot(row * rowBytes, x, 0);
-        }
-    }
-
-    @Override
-    public void matMul(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
-        MatrixArguments.checkMatMul(this, inputs, batchSize, out, rowStart, rowEnd);
-        int tileRows = MatrixArguments.matMulTileRows(rowBytes);
-        for (int tileStart = rowStart; tileStart < rowEnd; tileStart += tileRows) {
-            int tileEnd = Math.min(rowEnd, tileStart + tileRows);
-            for (int token = 0; token < batchSize; token++) {
-                int inputOffset = token * cols;
-                int outOffset = token * rows;
-                for (int row = tileStart; row < tileEnd; row++) {
-                    out[outOffset + row] = rowDot(row * rowBytes, inputs, inputOffset);
-                }
-            }
-        }
-    }
-
-    @Override
-    public void dequantizeRow(int row, float[] out, int offset) {
-        MatrixArguments.checkDequantizeRow(this, row, out, offset);
-        long rowOffset = row * rowBytes;
+    void decodeRow(long rowOffset, float[] out, int offset) {
         int vectorBound = FLOAT.loopBound(cols);
         int col = 0;
         for (; col < vectorBound; col += FLOAT_LANES) {
@@ -81,7 +26,8 @@ final class F16WeightMatrix implements WeightMatrix {
         }
     }
 
-    private float rowDot(long rowOffset, float[] x, int xOffset) {
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
         // Four independent accumulators keep several conversions and FMAs in flight at once.
         FloatVector sum0 = FloatVector.zero(FLOAT);
         FloatVector sum1 = FloatVector.zero(FLOAT);

@@ -6,76 +6,22 @@ import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** Plain float32 weights: the kernel is a straight vector dot product read from the segment. */
-final class F32WeightMatrix implements WeightMatrix {
+final class F32WeightMatrix extends BlockWeightMatrix {
     private static final int BYTES_PER_VALUE = Float.BYTES;
 
-    private final MemorySegment data;
-    private final int rows;
-    private final int cols;
-    private final long rowBytes;
-
     F32WeightMatrix(MemorySegment data, int rows, int cols) {
-        this.data = data;
-        this.rows = rows;
-        this.cols = cols;
-        this.rowBytes = (long) cols * BYTES_PER_VALUE;
+        super(GgmlType.F32, data, rows, cols);
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.F32;
+    void decodeRow(long rowOffset, float[] out, int offset) {
+        MemorySegment.copy(data, LittleEndian.FLOAT, rowOffset, out, offset, cols);
     }
 
     @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public float dot(int row, float[] x, int xOffset) {
-        MatrixArguments.checkDot(this, row, x, xOffset);
-        return rowDot(row * rowBytes, x, xOffset);
-    }
-
-    @Override
-    public void matVec(float[] x, float[] out, int rowStart, int rowEnd) {
-        MatrixArguments.checkMatVec(this, x, out, rowStart, rowEnd);
-        for (int row = rowStart; row < rowEnd; row++) {
-            out[row] = rowDot(row * rowBytes, x, 0);
-        }
-    }
-
-    @Override
-    public void matMul(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
-        MatrixArguments.checkMatMul(this, inputs, batchSize, out, rowStart, rowEnd);
-        int tileRows = MatrixArguments.matMulTileRows(rowBytes);
-        for (int tileStart = rowStart; tileStart < rowEnd; tileStart += tileRows) {
-            int tileEnd = Math.min(rowEnd, tileStart + tileRows);
-            for (int token = 0; token < batchSize; token++) {
-                int inputOffset = token * cols;
-                int outOffset = token * rows;
-                for (int row = tileStart; row < tileEnd; row++) {
-                    out[outOffset + row] = rowDot(row * rowBytes, inputs, inputOffset);
-                }
-            }
-        }
-    }
-
-    @Override
-    public void dequantizeRow(int row, float[] out, int offset) {
-        MatrixArguments.checkDequantizeRow(this, row, out, offset);
-        MemorySegment.copy(data, LittleEndian.FLOAT, row * rowBytes, out, offset, cols);
-    }
-
-    private float rowDot(long rowOffset, float[] x, int xOffset) {
+    float rowDot(long rowOffset, float[] x, int xOffset) {
         // Four independent accumulators hide the FMA latency (4 cycles, 2 ports) behind each other.
         FloatVector sum0 = FloatVector.zero(FLOAT);
         FloatVector sum1 = FloatVector.zero(FLOAT);

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorOperators;
  * 16 packed bytes splits into two byte vectors (mask, and unsigned shift) that line up with x[0..16) and x[16..32)
  * without any shuffling. The −8 bias is removed on the bytes, before widening, and d is applied once per block.
  */
-final class Q4_0WeightMatrix implements WeightMatrix {
+final class Q4_0WeightMatrix extends BlockWeightMatrix {
     private static final int BLOCK_VALUES = 32;
     private static final int HALF_BLOCK_VALUES = BLOCK_VALUES / 2;
     private static final int BLOCK_BYTES = 18;
@@ -28,75 +28,12 @@ final class Q4_0WeightMatrix implements WeightMatrix {
     /** How many float vectors each half-block of 16 nibbles widens into (one with 512-bit floats). */
     private static final int PARTS_PER_HALF_BLOCK = HALF_BLOCK_VALUES / FLOAT_LANES;
 
-    private final MemorySegment data;
-    private final int rows;
-    private final int cols;
-    private final int blocksPerRow;
-    private final long rowBytes;
-
     Q4_0WeightMatrix(MemorySegment data, int rows, int cols) {
-        this.data = data;
-        this.rows = rows;
-        this.cols = cols;
-        this.blocksPerRow = cols / BLOCK_VALUES;
-        this.rowBytes = (long) blocksPerRow * BLOCK_BYTES;
+        super(GgmlType.Q4_0, data, rows, cols);
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q4_0;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public float dot(int row, float[] x, int xOffset) {
-        MatrixArguments.checkDot(this, row, x, xOffset);
-        return rowDot(row * rowBytes, x, xOffset);
-    }
-
-    @Override
-    public void matVec(float[] x, float[] out, int rowStart, int rowEnd) {
-        MatrixArguments.checkMatVec(this, x, out, rowStart, rowEnd);
-        for (int row = rowStart; row < rowEnd; row++) {
-            out[row] = rowDot(row * rowBytes, x, 0);
-        }
-    }
-
-    @Override
-    public void matMul(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
-        MatrixArguments.checkMatMul(this, inputs, batchSize, out, rowStart, rowEnd);
-        int tileRows = MatrixArguments.matMulTileRows(rowBytes);
-        for (int tileStart = rowStart; tileStart < rowEnd; tileStart += tileRows) {
-            int tileEnd = Math.min(rowEnd, tileStart + tileRows);
-            int token = 0;
-            for (; token + 2 <= batchSize; token += 2) {
-                for (int row = tileStart; row < tileEnd; row++) {
-                    rowDotTokenPair(row * rowBytes, inputs, token * cols, out, token * rows + row);
-                }
-            }
-            for (; token < batchSize; token++) {
-                int inputOffset = token * cols;
-                int outOffset = token * rows;
-                for (int row = tileStart; row < tileEnd; row++) {
-                    out[outOffset + row] = rowDot(row * rowBytes, inputs, inputOffset);
-                }
-            }
-        }
-    }
-
-    @Override
-    public void dequantizeRow(int row, float[] out, int offset) {
-        MatrixArguments.checkDequantizeRow(this, row, out, offset);
-        long rowOffset = row * rowBytes;
+    void decodeRow(long rowOffset, float[] out, int offset) {
         for (int block = 0; block < blocksPerRow; block++) {
             long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
             FloatVector scale = FloatVector.broadcast(FLOAT, blockScale(blockOffset));
@@ -112,7 +49,8 @@ final class Q4_0WeightMatrix implements WeightMatrix {
         }
     }
 
-    private float rowDot(long rowOffset, float[] x, int xOffset) {
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
         // Two accumulators, one per block of each pair, so consecutive blocks do not wait on each other's FMA.
         FloatVector evenBlocksSum = FloatVector.zero(FLOAT);
         FloatVector oddBlocksSum = FloatVector.zero(FLOAT);
@@ -137,7 +75,8 @@ final class Q4_0WeightMatrix implements WeightMatrix {
      * (even blocks into one sum, odd into the other; per part the first half, then the second), so results are
      * bit-identical.
      */
-    private void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
+    @Override
+    void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
         int x1 = xOffset + cols;
         // "even" accumulates the blocks of the coming block's parity, "odd" the others (they swap every block)
         FloatVector even0 = FloatVector.zero(FLOAT);

@@ -18,82 +18,19 @@ import jdk.incubator.vector.VectorOperators;
  * ({@link #PARTS_PER_BLOCK} conversions, two with 512-bit floats), multiplies with x, and scales the block's partial
  * sums once by d — one multiply per block instead of one per value.
  */
-final class Q8_0WeightMatrix implements WeightMatrix {
+final class Q8_0WeightMatrix extends BlockWeightMatrix {
     private static final int BLOCK_VALUES = 32;
     private static final int BLOCK_BYTES = 34;
     private static final int SCALE_BYTES = Short.BYTES;
     /** How many float vectors one block of 32 quants widens into. */
     private static final int PARTS_PER_BLOCK = BLOCK_VALUES / FLOAT_LANES;
 
-    private final MemorySegment data;
-    private final int rows;
-    private final int cols;
-    private final int blocksPerRow;
-    private final long rowBytes;
-
     Q8_0WeightMatrix(MemorySegment data, int rows, int cols) {
-        this.data = data;
-        this.rows = rows;
-        this.cols = cols;
-        this.blocksPerRow = cols / BLOCK_VALUES;
-        this.rowBytes = (long) blocksPerRow * BLOCK_BYTES;
+        super(GgmlType.Q8_0, data, rows, cols);
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q8_0;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public float dot(int row, float[] x, int xOffset) {
-        MatrixArguments.checkDot(this, row, x, xOffset);
-        return rowDot(row * rowBytes, x, xOffset);
-    }
-
-    @Override
-    public void matVec(float[] x, float[] out, int rowStart, int rowEnd) {
-        MatrixArguments.checkMatVec(this, x, out, rowStart, rowEnd);
-        for (int row = rowStart; row < rowEnd; row++) {
-            out[row] = rowDot(row * rowBytes, x, 0);
-        }
-    }
-
-    @Override
-    public void matMul(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
-        MatrixArguments.checkMatMul(this, inputs, batchSize, out, rowStart, rowEnd);
-        int tileRows = MatrixArguments.matMulTileRows(rowBytes);
-        for (int tileStart = rowStart; tileStart < rowEnd; tileStart += tileRows) {
-            int tileEnd = Math.min(rowEnd, tileStart + tileRows);
-            int token = 0;
-            for (; token + 2 <= batchSize; token += 2) {
-                for (int row = tileStart; row < tileEnd; row++) {
-                    rowDotTokenPair(row * rowBytes, inputs, token * cols, out, token * rows + row);
-                }
-            }
-            for (; token < batchSize; token++) {
-                int inputOffset = token * cols;
-                int outOffset = token * rows;
-                for (int row = tileStart; row < tileEnd; row++) {
-                    out[outOffset + row] = rowDot(row * rowBytes, inputs, inputOffset);
-                }
-            }
-        }
-    }
-
-    @Override
-    public void dequantizeRow(int row, float[] out, int offset) {
-        MatrixArguments.checkDequantizeRow(this, row, out, offset);
-        long rowOffset = row * rowBytes;
+    void decodeRow(long rowOffset, float[] out, int offset) {
         for (int block = 0; block < blocksPerRow; block++) {
             long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
             FloatVector scale = FloatVector.broadcast(FLOAT, blockScale(blockOffset));
@@ -105,7 +42,8 @@ final class Q8_0WeightMatrix implements WeightMatrix {
         }
     }
 
-    private float rowDot(long rowOffset, float[] x, int xOffset) {
+    @Override
+    float rowDot(long rowOffset, float[] x, int xOffset) {
         // Two accumulators, one per block of each pair, so consecutive blocks do not wait on each other's FMA.
         FloatVector evenBlocksSum = FloatVector.zero(FLOAT);
         FloatVector oddBlocksSum = FloatVector.zero(FLOAT);
@@ -130,7 +68,8 @@ final class Q8_0WeightMatrix implements WeightMatrix {
      * (even blocks into one sum, odd into the other, the same multiply and FMAs per part), so results are
      * bit-identical.
      */
-    private void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
+    @Override
+    void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
         int x1 = xOffset + cols;
         // "even" accumulates the blocks of the coming block's parity, "odd" the others (they swap every block)
         FloatVector even0 = FloatVector.zero(FLOAT);

@@ -11,8 +11,7 @@ import java.util.Objects;
  * implementations hold only immutable state and never write to the segment.
  */
 public sealed interface WeightMatrix
-        permits F32WeightMatrix, F16WeightMatrix, Bf16WeightMatrix, Q8_0WeightMatrix, Q4_0WeightMatrix,
-                BlockWeightMatrix {
+        permits BlockWeightMatrix {
 
     /**
      * Wraps {@code data} as a {@code rows × cols} matrix of {@code type}.
