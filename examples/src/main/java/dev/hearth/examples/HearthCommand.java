@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -50,14 +49,8 @@ public final class HearthCommand implements Runnable {
 
     /** Options shared by every command that runs a model. */
     static final class ModelOptions {
-        @Option(names = "--model", paramLabel = "FILE", description = "GGUF model file (default: stories260K, fetched once if not beside the project)")
-        Path model;
-
-        @Option(names = "--threads", description = "worker threads (default: available processors)")
-        Integer threads;
-
-        @Option(names = "--context", description = "context length in tokens (default: the model's)")
-        Integer context;
+        @Mixin
+        RuntimeOptions runtime;
 
         @Option(names = "--max-tokens", description = "most tokens per answer (default: ${DEFAULT-VALUE})", defaultValue = "48")
         int maxTokens;
@@ -68,16 +61,8 @@ public final class HearthCommand implements Runnable {
         @Option(names = "--seed", description = "sampling seed (default: ${DEFAULT-VALUE})", defaultValue = "7")
         long seed;
 
-        @Option(names = "--prefix-cache-mib", description = "in-memory prefix cache for the GGUF model, MiB; 0 turns it off (default: ${DEFAULT-VALUE})",
-                defaultValue = "256")
-        int prefixCacheMib;
-
-        @Option(names = "--config", paramLabel = "FILE",
-                description = "a properties file with runtimes (runtime.N.*) and routing rules (routing.*), shared with hearth serve")
-        Path config;
-
         InferenceClient openClient() {
-            return ClientConfig.forCommandLine(config, model, threads, context, prefixCacheMib).build();
+            return runtime.openClient();
         }
 
         GenerationOptions generationOptions() {

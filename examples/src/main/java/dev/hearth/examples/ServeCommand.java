@@ -3,10 +3,10 @@ package dev.hearth.examples;
 import dev.hearth.api.InferenceClient;
 import dev.hearth.remote.server.NodeServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,22 +20,8 @@ import java.util.concurrent.TimeUnit;
                 "Endpoints: /v1/chat/completions, /v1/completions, /v1/responses, /v1/models, /v1/embeddings, /v1/messages,",
                 "/api/chat, /api/generate, /api/tags, /health and /metrics."})
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "FILE", description = "GGUF model file (default: stories260K, fetched once if not beside the project)")
-    Path model;
-
-    @Option(names = "--prefix-cache-mib", description = "in-memory prefix cache for the GGUF model, MiB; 0 turns it off (default: ${DEFAULT-VALUE})",
-            defaultValue = "256")
-    int prefixCacheMib;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "a properties file with runtimes (runtime.N.*) and routing rules (routing.*), shared with run and agent")
-    Path config;
-
-    @Option(names = "--threads", description = "worker threads (default: available processors)")
-    Integer threads;
-
-    @Option(names = "--context", description = "context length in tokens (default: the model's)")
-    Integer context;
+    @Mixin
+    RuntimeOptions runtime;
 
     @Option(names = "--host", description = "address to listen on (default: ${DEFAULT-VALUE}); any other than loopback needs a token",
             defaultValue = "127.0.0.1")
@@ -79,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "hearth-serve-shutdown");
-        try (InferenceClient client = ClientConfig.forCommandLine(config, model, threads, context, prefixCacheMib).build();
+        try (InferenceClient client = runtime.openClient();
              NodeServer server = builder.client(client).build().start()) {
             Runtime.getRuntime().addShutdownHook(hook);
             describe(server, client, System.out);

@@ -1,0 +1,30 @@
+package dev.hearth.examples;
+
+import dev.hearth.api.InferenceClient;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The options that choose what serves a command: a GGUF model and its settings, or a whole configuration file. */
+final class RuntimeOptions {
+    @Option(names = "--model", paramLabel = "FILE", description = "GGUF model file (default: stories260K, fetched once if not beside the project)")
+    Path model;
+
+    @Option(names = "--threads", description = "worker threads (default: available processors)")
+    Integer threads;
+
+    @Option(names = "--context", description = "context length in tokens (default: the model's)")
+    Integer context;
+
+    @Option(names = "--prefix-cache-mib", description = "in-memory prefix cache for the GGUF model, MiB; 0 turns it off (default: ${DEFAULT-VALUE})",
+            defaultValue = "256")
+    int prefixCacheMib;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "a properties file with runtimes (runtime.N.*) and routing rules (routing.*), shared by run, agent and serve")
+    Path config;
+
+    InferenceClient openClient() {
+        return ClientConfig.forCommandLine(config, model, threads, context, prefixCacheMib).build();
+    }
+}
