@@ -25,9 +25,9 @@ public final class ForwardState {
     final float[] slidingRopeCos;
     final float[] slidingRopeSin;
     final float[] logits;
-    final MatVecTask matVec = new MatVecTask();
-    final FusedQkvTask fusedQkv = new FusedQkvTask();
-    final FusedGatedFeedForwardTask gatedFeedForward = new FusedGatedFeedForwardTask();
+    final MatMulTask matMul = new MatMulTask();
+    final QkvTask qkv = new QkvTask();
+    final GatedFeedForwardTask gatedFeedForward = new GatedFeedForwardTask();
     private final ModelConfig config;
     /** The block buffers of {@link TransformerModel#prefill}, made on the first prefill (decode-only users skip them). */
     private PrefillState prefill;

@@ -4,8 +4,10 @@ import dev.hearth.local.internal.tensor.WeightMatrix;
 import dev.hearth.local.internal.threads.WorkerPool;
 
 /**
- * {@link MatVecTask} for a block of tokens: {@code outputs = matrix · inputs} with inputs and outputs packed token
- * after token, rows split across the worker pool. Reused per session.
+ * One reusable {@link WorkerPool.RangeTask} per session for {@code outputs = matrix · inputs}, inputs and outputs packed
+ * token after token (decode is a block of one), rows split across the worker pool: a capturing lambda per product
+ * would allocate several objects per layer per token. The pool publishes the task through a volatile write before
+ * workers read these fields, and a session runs one product at a time.
  */
 final class MatMulTask implements WorkerPool.RangeTask {
     private WeightMatrix matrix;

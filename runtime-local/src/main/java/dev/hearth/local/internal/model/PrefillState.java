@@ -27,8 +27,8 @@ final class PrefillState {
     final float[] slidingRopeCos;
     final float[] slidingRopeSin;
     final MatMulTask matMul = new MatMulTask();
-    final BatchedQkvTask qkv = new BatchedQkvTask();
-    final BatchedGatedFeedForwardTask gatedFeedForward = new BatchedGatedFeedForwardTask();
+    final QkvTask qkv = new QkvTask();
+    final GatedFeedForwardTask gatedFeedForward = new GatedFeedForwardTask();
 
     PrefillState(ModelConfig config, int blockSize) {
         if (blockSize < 1) {

@@ -25,8 +25,8 @@ public final class TransformerModel {
     /** The same for sliding-window layers; null when they use the global frequencies. */
     private final double[] slidingRopeInverseFrequencies;
     /**
-     * Whether QKV and gate/up/activation run as single pool splits ({@link FusedQkvTask},
-     * {@link FusedGatedFeedForwardTask}). Both ways compute bit-identical results; the switch exists to measure the gain.
+     * Whether QKV and gate/up/activation run as single pool splits ({@link QkvTask},
+     * {@link GatedFeedForwardTask}). Both ways compute bit-identical results; the switch exists to measure the gain.
      */
     private final boolean fusedKernels;
 
@@ -348,7 +348,7 @@ public final class TransformerModel {
             return;
         }
         if (fusedKernels) {
-            state.fusedQkv.run(pool, w.query(), w.key(), w.value(), state.normalized, state.query, state.key,
+            state.qkv.run(pool, w.query(), w.key(), w.value(), state.normalized, 1, state.query, state.key,
                     state.value);
         } else {
             matVec(w.query(), state.normalized, state.query, state, pool);
@@ -366,16 +366,16 @@ public final class TransformerModel {
         if (w.gate() == null) {
             // fused: the first feedForwardLength rows are the gate, the rest the up projection
             if (fusedKernels) {
-                state.gatedFeedForward.run(pool, features.activation(), w.up(), w.up(), gate.length,
-                        state.normalized, state.gateUp, state.gateUp, gate);
+                state.gatedFeedForward.run(pool, features.activation(), w.up(), w.up(), gate.length, gate.length,
+                        state.normalized, 1, state.gateUp, state.gateUp, gate);
             } else {
                 matVec(w.up(), state.normalized, state.gateUp, state, pool);
                 LayerKernels.gatedActivation(features.activation(), state.gateUp, state.gateUp, gate.length, gate, 0,
                         gate.length);
             }
         } else if (fusedKernels) {
-            state.gatedFeedForward.run(pool, features.activation(), w.gate(), w.up(), 0, state.normalized, gate,
-                    state.up, gate);
+            state.gatedFeedForward.run(pool, features.activation(), w.gate(), w.up(), 0, gate.length,
+                    state.normalized, 1, gate, state.up, gate);
         } else {
             matVec(w.gate(), state.normalized, gate, state, pool);
             matVec(w.up(), state.normalized, state.up, state, pool);
@@ -434,7 +434,7 @@ public final class TransformerModel {
     }
 
     private static void matVec(WeightMatrix matrix, float[] input, float[] output, ForwardState state, WorkerPool pool) {
-        state.matVec.run(pool, matrix, input, output);
+        state.matMul.run(pool, matrix, input, 1, output);
     }
 
     private static void addBias(float[] target, int offset, float[] bias) {

@@ -4,12 +4,13 @@ import dev.hearth.local.internal.tensor.WeightMatrix;
 import dev.hearth.local.internal.threads.WorkerPool;
 
 /**
- * {@link FusedGatedFeedForwardTask} for a block of tokens: each worker takes a share of the feed-forward rows and,
- * tile by tile, multiplies the gate rows and the matching up rows with every token of the block, then applies
- * {@code act(gate)·up} to the tile of each token. Same arithmetic per (row, token) as the one-token path, so results
- * are bit-identical. Handles separate gate and up matrices and one fused matrix (gate rows first). Reused per session.
+ * The gate and up projections and the gated activation as one split of the worker pool, for a block of tokens
+ * (decode is a block of one): each worker takes a share of the feed-forward rows and, tile by tile, multiplies the
+ * gate rows and the matching up rows with every token of the block, then applies {@code act(gate)·up} to the tile of
+ * each token while both are still in cache. That replaces two hand-offs, two waits and a single-threaded activation
+ * pass with one of each. Same arithmetic per (row, token) as the unfused path, so results are bit-identical. Handles separate gate and up matrices and one fused matrix (gate rows first). Reused per session.
  */
-final class BatchedGatedFeedForwardTask implements WorkerPool.RangeTask {
+final class GatedFeedForwardTask implements WorkerPool.RangeTask {
     /** Rows per tile: the gate and up outputs of a tile for a whole block stay in L1/L2 until the activation. */
     private static final int TILE_ROWS = 64;
 
