@@ -44,38 +44,69 @@ final class Q8_0WeightMatrix extends BlockWeightMatrix {
 
     @Override
     float rowDot(long rowOffset, float[] x, int xOffset) {
-        // Two accumulators, one per block of each pair, so consecutive blocks do not wait on each other's FMA.
-        FloatVector evenBlocksSum = FloatVector.zero(FLOAT);
-        FloatVector oddBlocksSum = FloatVector.zero(FLOAT);
-        int block = 0;
-        for (; block + 1 < blocksPerRow; block += 2) {
-            long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
+        FloatVector sum = FloatVector.zero(FLOAT);
+        for (int block = 0; block < blocksPerRow; block++) {
+            sum = accumulateBlock(rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * BLOCK_VALUES, sum);
+        }
+        return KernelSpecies.sumLanesInOrder(sum);
+    }
+
+    /**
+     * Four rows side by side: per block, each slice of x is loaded once and used by all four rows, and four row
+     * streams are in flight. Per row the operations are exactly {@link #accumulateBlock}'s in its order, so the results
+     * equal {@link #rowDot}'s bit for bit. Written out rather than calling a per-row helper: four calls to a helper
+     * the JIT has already compiled on its own may not be inlined, and then every vector is boxed.
+     */
+    @Override
+    void rowDotGroup(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
+        long row1 = rowOffset + rowBytes;
+        long row2 = row1 + rowBytes;
+        long row3 = row2 + rowBytes;
+        FloatVector sum0 = FloatVector.zero(FLOAT);
+        FloatVector sum1 = sum0;
+        FloatVector sum2 = sum0;
+        FloatVector sum3 = sum0;
+        for (int block = 0; block < blocksPerRow; block++) {
+            long blockOffset = (long) block * BLOCK_BYTES;
             int xIndex = xOffset + block * BLOCK_VALUES;
-            evenBlocksSum = accumulateBlock(blockOffset, x, xIndex, evenBlocksSum);
-            oddBlocksSum = accumulateBlock(blockOffset + BLOCK_BYTES, x, xIndex + BLOCK_VALUES, oddBlocksSum);
+            ByteVector quants0 = loadQuants(rowOffset + blockOffset);
+            ByteVector quants1 = loadQuants(row1 + blockOffset);
+            ByteVector quants2 = loadQuants(row2 + blockOffset);
+            ByteVector quants3 = loadQuants(row3 + blockOffset);
+            FloatVector xPart = FloatVector.fromArray(FLOAT, x, xIndex);
+            FloatVector blockSum0 = widen(quants0, 0).mul(xPart);
+            FloatVector blockSum1 = widen(quants1, 0).mul(xPart);
+            FloatVector blockSum2 = widen(quants2, 0).mul(xPart);
+            FloatVector blockSum3 = widen(quants3, 0).mul(xPart);
+            for (int part = 1; part < PARTS_PER_BLOCK; part++) {
+                xPart = FloatVector.fromArray(FLOAT, x, xIndex + part * FLOAT_LANES);
+                blockSum0 = widen(quants0, part).fma(xPart, blockSum0);
+                blockSum1 = widen(quants1, part).fma(xPart, blockSum1);
+                blockSum2 = widen(quants2, part).fma(xPart, blockSum2);
+                blockSum3 = widen(quants3, part).fma(xPart, blockSum3);
+            }
+            sum0 = blockSum0.fma(FloatVector.broadcast(FLOAT, blockScale(rowOffset + blockOffset)), sum0);
+            sum1 = blockSum1.fma(FloatVector.broadcast(FLOAT, blockScale(row1 + blockOffset)), sum1);
+            sum2 = blockSum2.fma(FloatVector.broadcast(FLOAT, blockScale(row2 + blockOffset)), sum2);
+            sum3 = blockSum3.fma(FloatVector.broadcast(FLOAT, blockScale(row3 + blockOffset)), sum3);
         }
-        if (block < blocksPerRow) {
-            evenBlocksSum = accumulateBlock(
-                    rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * BLOCK_VALUES, evenBlocksSum);
-        }
-        return KernelSpecies.sumLanesInOrder(evenBlocksSum.add(oddBlocksSum));
+        out[outIndex] = KernelSpecies.sumLanesInOrder(sum0);
+        out[outIndex + 1] = KernelSpecies.sumLanesInOrder(sum1);
+        out[outIndex + 2] = KernelSpecies.sumLanesInOrder(sum2);
+        out[outIndex + 3] = KernelSpecies.sumLanesInOrder(sum3);
     }
 
     /**
      * {@link #rowDot} of one row with two consecutive tokens of a packed batch ({@code cols} floats apart), results
      * at {@code out[outIndex + k·rows]}. Each block's quants are loaded, widened and scaled once for both, which is
-     * most of a block's work; each token's accumulators still see exactly {@link #rowDot}'s operations in its order
-     * (even blocks into one sum, odd into the other, the same multiply and FMAs per part), so results are
-     * bit-identical.
+     * most of a block's work; each token's accumulator still sees exactly {@link #rowDot}'s operations in its order,
+     * so results are bit-identical.
      */
     @Override
     void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
         int x1 = xOffset + cols;
-        // "even" accumulates the blocks of the coming block's parity, "odd" the others (they swap every block)
-        FloatVector even0 = FloatVector.zero(FLOAT);
-        FloatVector even1 = even0;
-        FloatVector odd0 = even0;
-        FloatVector odd1 = even0;
+        FloatVector total0 = FloatVector.zero(FLOAT);
+        FloatVector total1 = total0;
         for (int block = 0; block < blocksPerRow; block++) {
             long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
             int column = block * BLOCK_VALUES;
@@ -90,18 +121,11 @@ final class Q8_0WeightMatrix extends BlockWeightMatrix {
                 sum1 = weights.fma(FloatVector.fromArray(FLOAT, x, x1 + partColumn), sum1);
             }
             FloatVector scale = FloatVector.broadcast(FLOAT, blockScale(blockOffset));
-            // this block's parity sum takes the block, then the two swap roles: no branch on the parity, and
-            // after the loop one of each pair holds the even blocks and the other the odd ones
-            FloatVector next0 = sum0.fma(scale, even0);
-            FloatVector next1 = sum1.fma(scale, even1);
-            even0 = odd0;
-            even1 = odd1;
-            odd0 = next0;
-            odd1 = next1;
+            total0 = sum0.fma(scale, total0);
+            total1 = sum1.fma(scale, total1);
         }
-        // float addition is commutative, so which of the pair holds the even blocks does not change the sum
-        out[outIndex] = KernelSpecies.sumLanesInOrder(even0.add(odd0));
-        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(even1.add(odd1));
+        out[outIndex] = KernelSpecies.sumLanesInOrder(total0);
+        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(total1);
     }
 
     /** {@code sum + d · Σ_j q[j]·x[xIndex+j]}, lane-wise, for the block at {@code blockOffset}. */
