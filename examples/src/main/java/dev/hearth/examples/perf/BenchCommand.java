@@ -77,6 +77,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--output-file", paramLabel = "FILE", description = "write the results here instead of standard output")
     Path outputFile;
 
+    @Option(names = "--baseline", paramLabel = "FILE.csv", description = "reference rates to print ratios against in md "
+            + "and csv output (CSV: model,test,threads,tokens_per_second,source; docs/performance/"
+            + "llama-cpp-baseline.csv holds llama.cpp's for the 1B-shaped models)")
+    Path baselineFile;
+
     @Option(names = "--chart", paramLabel = "FILE.png", description = "also draw tokens/s vs context depth into this PNG")
     Path chart;
 
@@ -89,6 +94,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ConfigurationException("--chart must name a .png file, was " + chart);
         }
         List<BenchCase> cases = cases();
+        // read before the (long) run, so a bad file fails at once
+        Baseline baseline = baselineFile == null ? null : Baseline.read(baselineFile);
         List<BenchResult> results;
         if ((model == null) == (synthetic == null)) {
             throw new ConfigurationException("bench needs exactly one of --model FILE or --synthetic PRESET[:TYPE]");
@@ -100,9 +107,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         BenchReport report = BenchReport.of(results);
         String text = switch (output) {
-            case md -> report.toMarkdown();
+            case md -> report.toMarkdown(baseline);
             case json -> report.toJson();
-            case csv -> report.toCsv();
+            case csv -> report.toCsv(baseline);
         };
         if (outputFile != null) {
             try {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A bench run's results with the machine they ran on, in the three forms {@code hearth bench --output} offers. The
@@ -49,26 +50,53 @@ public record BenchReport(String machine, String jvm, int availableProcessors, L
 
     /** llama-bench's table layout, plus time to first token and the CPU share the bench thread got. */
     String toMarkdown() {
+        return toMarkdown(null);
+    }
+
+    /**
+     * {@link #toMarkdown()} with, when {@code baseline} is given, each case's reference rate and the ratio of the
+     * measured mean to it ("–" where the baseline has no such case).
+     */
+    String toMarkdown(Baseline baseline) {
         StringBuilder out = new StringBuilder();
-        out.append("| model | size | params | threads | fusion | prefix cache | test | t/s | TTFT ms | cpu | alloc B/tok |\n");
-        out.append("| --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+        out.append("| model | size | params | threads | fusion | prefix cache | test | t/s | TTFT ms | cpu | alloc B/tok |");
+        out.append(baseline == null ? "\n" : " baseline t/s | ratio |\n");
+        out.append("| --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: |");
+        out.append(baseline == null ? "\n" : " ---: | ---: |\n");
         for (BenchResult r : results) {
-            out.append(String.format(Locale.ROOT, "| %s | %.2f MiB | %.2f M | %d | %s | %s | %s | %.2f ± %.2f | %.1f ± %.1f | %.0f%% | %.0f |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %.2f MiB | %.2f M | %d | %s | %s | %s | %.2f ± %.2f | %.1f ± %.1f | %.0f%% | %.0f |",
                     r.model(), r.modelBytes() / (1024.0 * 1024.0), r.parameters() / 1e6, r.threads(),
                     r.fusion() ? "on" : "off", r.prefixCache() ? "on" : "off", r.test(), r.meanTokensPerSecond(),
                     r.stddevTokensPerSecond(), r.meanTtftMillis(), r.stddevTtftMillis(), 100 * r.cpuUtilization(),
                     r.allocatedBytesPerToken()));
+            if (baseline != null) {
+                out.append(baseline.find(r)
+                        .map(entry -> String.format(Locale.ROOT, " %.1f | %.2f× |", entry.tokensPerSecond(),
+                                r.meanTokensPerSecond() / entry.tokensPerSecond()))
+                        .orElse(" – | – |"));
+            }
+            out.append('\n');
+        }
+        if (baseline != null) {
+            baseline.entries().stream().map(Baseline.Entry::source).filter(source -> !source.isEmpty()).distinct()
+                    .forEach(source -> out.append("\nbaseline: ").append(source).append('\n'));
         }
         return out.toString();
     }
 
     String toCsv() {
+        return toCsv(null);
+    }
+
+    /** {@link #toCsv()} with {@code baseline_ts} and {@code ratio} columns (empty where the baseline has no case). */
+    String toCsv(Baseline baseline) {
         CsvMapper csv = new CsvMapper();
         CsvSchema schema = CsvSchema.builder()
                 .addColumn("model").addColumn("model_bytes").addColumn("parameters").addColumn("test")
                 .addColumn("kind").addColumn("tokens").addColumn("depth").addColumn("threads").addColumn("fusion")
                 .addColumn("prefix_cache").addColumn("repetitions").addColumn("avg_ts").addColumn("stddev_ts")
                 .addColumn("avg_ttft_ms").addColumn("stddev_ttft_ms").addColumn("cpu_utilization").addColumn("allocated_bytes_per_token")
+                .addColumn("baseline_ts").addColumn("ratio")
                 .build().withHeader();
         List<Map<String, Object>> rows = results.stream().map(r -> {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -89,6 +117,10 @@ public record BenchReport(String machine, String jvm, int availableProcessors, L
             row.put("stddev_ttft_ms", r.stddevTtftMillis());
             row.put("cpu_utilization", r.cpuUtilization());
             row.put("allocated_bytes_per_token", r.allocatedBytesPerToken());
+            Optional<Baseline.Entry> reference = baseline == null ? Optional.empty() : baseline.find(r);
+            row.put("baseline_ts", reference.map(Baseline.Entry::tokensPerSecond).map(String::valueOf).orElse(""));
+            row.put("ratio", reference.map(entry -> String.valueOf(r.meanTokensPerSecond() / entry.tokensPerSecond()))
+                    .orElse(""));
             return row;
         }).toList();
         try {

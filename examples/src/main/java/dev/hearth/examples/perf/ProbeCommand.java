@@ -36,7 +36,7 @@ public final class ProbeCommand implements Callable<Integer> {
             defaultValue = "0")
     int depth;
 
-    @Option(names = "--bench-json", paramLabel = "FILE", description = "a `hearth bench --output json` result: print the achieved % of each ceiling")
+    @Option(names = "--bench-json", paramLabel = "FILE", description = "a `hearth bench --output json` result: print the achieved %% of each ceiling")
     Path benchJson;
 
     PrintStream out = System.out;

@@ -1,5 +1,6 @@
 package dev.hearth.examples.perf;
 
+import dev.hearth.api.ConfigurationException;
 import dev.hearth.local.internal.model.ModelConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +106,57 @@ class BenchAndProbeTest {
                 "-n", "2", "-r", "1", "--warmup", "0", "-o", "csv", "--output-file", csv.toString())).isZero();
         assertThat(csv).content().contains("pp4,pp,4,0,").contains("tg2,tg,2,0,").doesNotContain("true,");
         assertThat(run("bench", "-m", parityModel("llama-Q8_0.gguf").toString(), "--fusion", "maybe")).isEqualTo(2);
+    }
+
+    @Test
+    void baselinePutsTheReferenceRateAndTheRatioBesideEachMatchingCase(@TempDir Path dir) throws IOException {
+        Path csv = Files.writeString(dir.resolve("baseline.csv"), """
+                # comment lines are skipped
+                model,test,threads,tokens_per_second,source
+                llama-q4_0,pp8,1,10,reference machine
+                llama-Q4_0,tg,1,4,reference machine
+                llama-Q4_0,tg @ d8,2,4,reference machine
+                """);
+        Baseline baseline = Baseline.read(csv);
+        BenchResult pp8 = result("pp8", "pp", 8, 0, 1, 20);
+        BenchResult tg16 = result("tg16", "tg", 16, 0, 1, 3);
+        BenchResult tgDeep = result("tg16 @ d8", "tg", 16, 8, 1, 3);
+        BenchResult pp16 = result("pp16", "pp", 16, 0, 1, 3);
+        assertThat(baseline.find(pp8)).get().extracting(Baseline.Entry::tokensPerSecond).isEqualTo(10.0);
+        assertThat(baseline.find(tg16)).as("tg without a count matches any count").isPresent();
+        assertThat(baseline.find(tgDeep)).as("other thread count").isEmpty();
+        assertThat(baseline.find(pp16)).as("pp lengths must match").isEmpty();
+
+        BenchReport report = new BenchReport("m", "jvm", 2, List.of(pp8, tg16, tgDeep));
+        assertThat(report.toMarkdown(baseline))
+                .contains("| baseline t/s | ratio |", "| 10.0 | 2.00× |", "| 4.0 | 0.75× |", "| – | – |",
+                        "baseline: reference machine");
+        assertThat(report.toMarkdown()).doesNotContain("ratio");
+        assertThat(report.toCsv(baseline).lines().toList()).element(1).asString().endsWith(",10.0,2.0");
+    }
+
+    @Test
+    void badBaselineFilesAreTypedErrorsNamingTheRow(@TempDir Path dir) throws IOException {
+        String header = "model,test,threads,tokens_per_second,source\n";
+        Path badTest = Files.writeString(dir.resolve("a.csv"), header + "m,pp,1,10,x\n");
+        assertThatThrownBy(() -> Baseline.read(badTest)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("row 2").hasMessageContaining("test must look like pp512");
+        Path badRate = Files.writeString(dir.resolve("b.csv"), header + "m,tg,1,fast,x\n");
+        assertThatThrownBy(() -> Baseline.read(badRate)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("tokens_per_second is not a number");
+        Path badThreads = Files.writeString(dir.resolve("c.csv"), header + "m,tg,0,3,x\n");
+        assertThatThrownBy(() -> Baseline.read(badThreads)).hasMessageContaining("threads must be a whole number >= 1");
+        Path empty = Files.writeString(dir.resolve("d.csv"), header);
+        assertThatThrownBy(() -> Baseline.read(empty)).hasMessageContaining("has no rows");
+        assertThatThrownBy(() -> Baseline.read(dir.resolve("missing.csv"))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("cannot read baseline");
+        assertThat(run("bench", "-m", parityModel("llama-Q8_0.gguf").toString(), "--baseline", badTest.toString()))
+                .as("a bad baseline fails before the run").isEqualTo(2);
+    }
+
+    private static BenchResult result(String test, String kind, int tokens, int depth, int threads, double rate) {
+        return new BenchResult("llama-Q4_0.gguf", 1, 1, test, kind, tokens, depth, threads, true, false, 1, rate, 0,
+                1, 0, 1, 0, List.of(rate), List.of(1.0));
     }
 
     @Test
