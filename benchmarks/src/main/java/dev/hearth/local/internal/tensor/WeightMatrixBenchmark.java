@@ -38,6 +38,8 @@ public class WeightMatrixBenchmark {
     private static final int DOT_ROWS = 64;
     private static final int MATVEC_ROWS = 2048;
     private static final int MATVEC_COLS = 8192;
+    private static final int MATMUL_SIZE = 2048;
+    private static final int MATMUL_TOKENS = 32;
 
     @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q6_K"})
     public String type;
@@ -48,6 +50,9 @@ public class WeightMatrixBenchmark {
     private float[] dotInput;
     private float[] matVecInput;
     private float[] output;
+    private WeightMatrix square;
+    private float[] matMulInputs;
+    private float[] matMulOutput;
     private int nextRow;
 
     @Setup(Level.Trial)
@@ -60,6 +65,9 @@ public class WeightMatrixBenchmark {
         dotInput = gaussian(DOT_COLS, random);
         matVecInput = gaussian(MATVEC_COLS, random);
         output = new float[MATVEC_ROWS];
+        square = encode(ggmlType, MATMUL_SIZE, MATMUL_SIZE, random);
+        matMulInputs = gaussian(MATMUL_TOKENS * MATMUL_SIZE, random);
+        matMulOutput = new float[MATMUL_TOKENS * MATMUL_SIZE];
     }
 
     private WeightMatrix encode(GgmlType ggmlType, int rowCount, int cols, SplittableRandom random) {
@@ -93,6 +101,16 @@ public class WeightMatrixBenchmark {
     }
 
     /** The whole 2048 × 8192 matrix times a vector on one thread. */
+    /**
+     * One block of batched prefill: {@link #MATMUL_TOKENS} tokens through a 2048 × 2048 matrix (the attention
+     * projections' shape), weights read once per tile of rows for every token of the block.
+     */
+    @Benchmark
+    public float[] matMul() {
+        square.matMul(matMulInputs, MATMUL_TOKENS, matMulOutput, 0, MATMUL_SIZE);
+        return matMulOutput;
+    }
+
     @Benchmark
     public float[] matVec() {
         matrix.matVec(matVecInput, output, 0, MATVEC_ROWS);

@@ -110,10 +110,10 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
     /**
      * {@link #rowDot} of {@link #ROW_GROUP} consecutive rows, the first starting at byte {@code rowOffset}, results at
      * {@code out[outIndex ..]}. Decode reads every weight once from memory, and a kernel that walks one row at a time
-     * leaves the memory system idle while it computes: on the machine in docs/PERFORMANCE.md a Q8_0 matVec streamed
-     * 6 GB/s that way but 13 GB/s walking four rows side by side (four streams in flight, and each block's slice of
-     * {@code x} loaded once for four rows). Formats whose decode matters override it; the results must equal
-     * {@code rowDot} per row bit for bit.
+     * leaves the memory system idle while it computes: on the machine in docs/PERFORMANCE.md a 71 MB Q8_0 matVec
+     * streamed 8.5 GB/s per CPU second that way and 12.5 GB/s walking four rows side by side (four streams in flight,
+     * each block's slice of {@code x} loaded once for four rows). Formats override it where that was measured to pay;
+     * the results must equal {@code rowDot} per row bit for bit.
      */
     void rowDotGroup(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
         for (int k = 0; k < ROW_GROUP; k++) {

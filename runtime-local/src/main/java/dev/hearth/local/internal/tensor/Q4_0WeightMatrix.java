@@ -51,88 +51,38 @@ final class Q4_0WeightMatrix extends BlockWeightMatrix {
 
     @Override
     float rowDot(long rowOffset, float[] x, int xOffset) {
-        FloatVector sum = FloatVector.zero(FLOAT);
-        for (int block = 0; block < blocksPerRow; block++) {
-            sum = accumulateBlock(rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * BLOCK_VALUES, sum);
-        }
-        return KernelSpecies.sumLanesInOrder(sum);
-    }
-
-    /**
-     * Four rows side by side (see {@link BlockWeightMatrix#rowDotGroup}): each slice of x is loaded once for the four
-     * rows. Per row the operations are exactly {@link #accumulateBlock}'s in its order, so the results equal
-     * {@link #rowDot}'s bit for bit. Written out rather than calling a per-row helper, which the JIT may decline to
-     * inline four times.
-     */
-    @Override
-    void rowDotGroup(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
-        long row1 = rowOffset + rowBytes;
-        long row2 = row1 + rowBytes;
-        long row3 = row2 + rowBytes;
-        FloatVector sum0 = FloatVector.zero(FLOAT);
-        FloatVector sum1 = sum0;
-        FloatVector sum2 = sum0;
-        FloatVector sum3 = sum0;
-        for (int block = 0; block < blocksPerRow; block++) {
-            long blockOffset = (long) block * BLOCK_BYTES;
+        // Two accumulators, one per block of each pair, so consecutive blocks do not wait on each other's FMA.
+        FloatVector evenBlocksSum = FloatVector.zero(FLOAT);
+        FloatVector oddBlocksSum = FloatVector.zero(FLOAT);
+        int block = 0;
+        for (; block + 1 < blocksPerRow; block += 2) {
+            long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
             int xIndex = xOffset + block * BLOCK_VALUES;
-            ByteVector packed0 = loadPackedNibbles(rowOffset + blockOffset);
-            ByteVector packed1 = loadPackedNibbles(row1 + blockOffset);
-            ByteVector packed2 = loadPackedNibbles(row2 + blockOffset);
-            ByteVector packed3 = loadPackedNibbles(row3 + blockOffset);
-            ByteVector low0 = lowNibbles(packed0);
-            ByteVector low1 = lowNibbles(packed1);
-            ByteVector low2 = lowNibbles(packed2);
-            ByteVector low3 = lowNibbles(packed3);
-            ByteVector high0 = highNibbles(packed0);
-            ByteVector high1 = highNibbles(packed1);
-            ByteVector high2 = highNibbles(packed2);
-            ByteVector high3 = highNibbles(packed3);
-            FloatVector xPart = FloatVector.fromArray(FLOAT, x, xIndex);
-            FloatVector blockSum0 = widen(low0, 0).mul(xPart);
-            FloatVector blockSum1 = widen(low1, 0).mul(xPart);
-            FloatVector blockSum2 = widen(low2, 0).mul(xPart);
-            FloatVector blockSum3 = widen(low3, 0).mul(xPart);
-            xPart = FloatVector.fromArray(FLOAT, x, xIndex + HALF_BLOCK_VALUES);
-            blockSum0 = widen(high0, 0).fma(xPart, blockSum0);
-            blockSum1 = widen(high1, 0).fma(xPart, blockSum1);
-            blockSum2 = widen(high2, 0).fma(xPart, blockSum2);
-            blockSum3 = widen(high3, 0).fma(xPart, blockSum3);
-            for (int part = 1; part < PARTS_PER_HALF_BLOCK; part++) {
-                int xPartIndex = xIndex + part * FLOAT_LANES;
-                xPart = FloatVector.fromArray(FLOAT, x, xPartIndex);
-                blockSum0 = widen(low0, part).fma(xPart, blockSum0);
-                blockSum1 = widen(low1, part).fma(xPart, blockSum1);
-                blockSum2 = widen(low2, part).fma(xPart, blockSum2);
-                blockSum3 = widen(low3, part).fma(xPart, blockSum3);
-                xPart = FloatVector.fromArray(FLOAT, x, xPartIndex + HALF_BLOCK_VALUES);
-                blockSum0 = widen(high0, part).fma(xPart, blockSum0);
-                blockSum1 = widen(high1, part).fma(xPart, blockSum1);
-                blockSum2 = widen(high2, part).fma(xPart, blockSum2);
-                blockSum3 = widen(high3, part).fma(xPart, blockSum3);
-            }
-            sum0 = blockSum0.fma(FloatVector.broadcast(FLOAT, blockScale(rowOffset + blockOffset)), sum0);
-            sum1 = blockSum1.fma(FloatVector.broadcast(FLOAT, blockScale(row1 + blockOffset)), sum1);
-            sum2 = blockSum2.fma(FloatVector.broadcast(FLOAT, blockScale(row2 + blockOffset)), sum2);
-            sum3 = blockSum3.fma(FloatVector.broadcast(FLOAT, blockScale(row3 + blockOffset)), sum3);
+            evenBlocksSum = accumulateBlock(blockOffset, x, xIndex, evenBlocksSum);
+            oddBlocksSum = accumulateBlock(blockOffset + BLOCK_BYTES, x, xIndex + BLOCK_VALUES, oddBlocksSum);
         }
-        out[outIndex] = KernelSpecies.sumLanesInOrder(sum0);
-        out[outIndex + 1] = KernelSpecies.sumLanesInOrder(sum1);
-        out[outIndex + 2] = KernelSpecies.sumLanesInOrder(sum2);
-        out[outIndex + 3] = KernelSpecies.sumLanesInOrder(sum3);
+        if (block < blocksPerRow) {
+            evenBlocksSum = accumulateBlock(
+                    rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * BLOCK_VALUES, evenBlocksSum);
+        }
+        return KernelSpecies.sumLanesInOrder(evenBlocksSum.add(oddBlocksSum));
     }
 
     /**
      * {@link #rowDot} of one row with two consecutive tokens of a packed batch ({@code cols} floats apart), results
      * at {@code out[outIndex + k·rows]}. Each block's nibbles are unpacked, widened and scaled once for both, which
-     * is most of a block's work; each token's accumulator still sees exactly {@link #rowDot}'s operations in its order
-     * (per part the first half, then the second), so results are bit-identical.
+     * is most of a block's work; each token's accumulators still see exactly {@link #rowDot}'s operations in its order
+     * (even blocks into one sum, odd into the other; per part the first half, then the second), so results are
+     * bit-identical.
      */
     @Override
     void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
         int x1 = xOffset + cols;
-        FloatVector total0 = FloatVector.zero(FLOAT);
-        FloatVector total1 = total0;
+        // "even" accumulates the blocks of the coming block's parity, "odd" the others (they swap every block)
+        FloatVector even0 = FloatVector.zero(FLOAT);
+        FloatVector even1 = even0;
+        FloatVector odd0 = even0;
+        FloatVector odd1 = even0;
         for (int block = 0; block < blocksPerRow; block++) {
             long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
             int column = block * BLOCK_VALUES;
@@ -157,11 +107,18 @@ final class Q4_0WeightMatrix extends BlockWeightMatrix {
                 sum1 = weights.fma(FloatVector.fromArray(FLOAT, x, x1 + partSecond), sum1);
             }
             FloatVector scale = FloatVector.broadcast(FLOAT, blockScale(blockOffset));
-            total0 = sum0.fma(scale, total0);
-            total1 = sum1.fma(scale, total1);
+            // this block's parity sum takes the block, then the two swap roles: no branch on the parity, and
+            // after the loop one of each pair holds the even blocks and the other the odd ones
+            FloatVector next0 = sum0.fma(scale, even0);
+            FloatVector next1 = sum1.fma(scale, even1);
+            even0 = odd0;
+            even1 = odd1;
+            odd0 = next0;
+            odd1 = next1;
         }
-        out[outIndex] = KernelSpecies.sumLanesInOrder(total0);
-        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(total1);
+        // float addition is commutative, so which of the pair holds the even blocks does not change the sum
+        out[outIndex] = KernelSpecies.sumLanesInOrder(even0.add(odd0));
+        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(even1.add(odd1));
     }
 
     /** {@code sum + d · Σ_j value_j·x[xIndex+j]}, lane-wise, for the block at {@code blockOffset}. */

@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q8_0 weights: blocks of 32 values in 34 bytes, an fp16 scale {@code d} followed by 32 signed bytes {@code q};
@@ -24,6 +26,12 @@ final class Q8_0WeightMatrix extends BlockWeightMatrix {
     private static final int SCALE_BYTES = Short.BYTES;
     /** How many float vectors one block of 32 quants widens into. */
     private static final int PARTS_PER_BLOCK = BLOCK_VALUES / FLOAT_LANES;
+    /**
+     * Bytes loaded per part by the four-row kernel: one byte per float lane. (The 64-bit floor only keeps the species
+     * valid with 128-bit floats, where {@link #rowDotGroup} does not use it.)
+     */
+    private static final VectorSpecies<Byte> PART_BYTES =
+            ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(Math.max(64, FLOAT_LANES * Byte.SIZE)));
 
     Q8_0WeightMatrix(MemorySegment data, int rows, int cols) {
         super(GgmlType.Q8_0, data, rows, cols);
@@ -59,6 +67,12 @@ final class Q8_0WeightMatrix extends BlockWeightMatrix {
      */
     @Override
     void rowDotGroup(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
+        if (FLOAT_LANES < Long.BYTES) {
+            // with 128-bit floats a part is 4 bytes, less than the smallest byte vector: the last part's load would
+            // reach past the block (and past the end of the last row)
+            super.rowDotGroup(rowOffset, x, xOffset, out, outIndex);
+            return;
+        }
         long row1 = rowOffset + rowBytes;
         long row2 = row1 + rowBytes;
         long row3 = row2 + rowBytes;
@@ -67,28 +81,26 @@ final class Q8_0WeightMatrix extends BlockWeightMatrix {
         FloatVector sum2 = sum0;
         FloatVector sum3 = sum0;
         for (int block = 0; block < blocksPerRow; block++) {
-            long blockOffset = (long) block * BLOCK_BYTES;
+            long quantsAt = (long) block * BLOCK_BYTES + SCALE_BYTES;
             int xIndex = xOffset + block * BLOCK_VALUES;
-            ByteVector quants0 = loadQuants(rowOffset + blockOffset);
-            ByteVector quants1 = loadQuants(row1 + blockOffset);
-            ByteVector quants2 = loadQuants(row2 + blockOffset);
-            ByteVector quants3 = loadQuants(row3 + blockOffset);
             FloatVector xPart = FloatVector.fromArray(FLOAT, x, xIndex);
-            FloatVector blockSum0 = widen(quants0, 0).mul(xPart);
-            FloatVector blockSum1 = widen(quants1, 0).mul(xPart);
-            FloatVector blockSum2 = widen(quants2, 0).mul(xPart);
-            FloatVector blockSum3 = widen(quants3, 0).mul(xPart);
+            FloatVector blockSum0 = widenPart(rowOffset + quantsAt).mul(xPart);
+            FloatVector blockSum1 = widenPart(row1 + quantsAt).mul(xPart);
+            FloatVector blockSum2 = widenPart(row2 + quantsAt).mul(xPart);
+            FloatVector blockSum3 = widenPart(row3 + quantsAt).mul(xPart);
             for (int part = 1; part < PARTS_PER_BLOCK; part++) {
+                long partAt = quantsAt + part * FLOAT_LANES;
                 xPart = FloatVector.fromArray(FLOAT, x, xIndex + part * FLOAT_LANES);
-                blockSum0 = widen(quants0, part).fma(xPart, blockSum0);
-                blockSum1 = widen(quants1, part).fma(xPart, blockSum1);
-                blockSum2 = widen(quants2, part).fma(xPart, blockSum2);
-                blockSum3 = widen(quants3, part).fma(xPart, blockSum3);
+                blockSum0 = widenPart(rowOffset + partAt).fma(xPart, blockSum0);
+                blockSum1 = widenPart(row1 + partAt).fma(xPart, blockSum1);
+                blockSum2 = widenPart(row2 + partAt).fma(xPart, blockSum2);
+                blockSum3 = widenPart(row3 + partAt).fma(xPart, blockSum3);
             }
-            sum0 = blockSum0.fma(FloatVector.broadcast(FLOAT, blockScale(rowOffset + blockOffset)), sum0);
-            sum1 = blockSum1.fma(FloatVector.broadcast(FLOAT, blockScale(row1 + blockOffset)), sum1);
-            sum2 = blockSum2.fma(FloatVector.broadcast(FLOAT, blockScale(row2 + blockOffset)), sum2);
-            sum3 = blockSum3.fma(FloatVector.broadcast(FLOAT, blockScale(row3 + blockOffset)), sum3);
+            long scaleAt = quantsAt - SCALE_BYTES;
+            sum0 = blockSum0.fma(FloatVector.broadcast(FLOAT, blockScale(rowOffset + scaleAt)), sum0);
+            sum1 = blockSum1.fma(FloatVector.broadcast(FLOAT, blockScale(row1 + scaleAt)), sum1);
+            sum2 = blockSum2.fma(FloatVector.broadcast(FLOAT, blockScale(row2 + scaleAt)), sum2);
+            sum3 = blockSum3.fma(FloatVector.broadcast(FLOAT, blockScale(row3 + scaleAt)), sum3);
         }
         out[outIndex] = KernelSpecies.sumLanesInOrder(sum0);
         out[outIndex + 1] = KernelSpecies.sumLanesInOrder(sum1);
@@ -144,6 +156,16 @@ final class Q8_0WeightMatrix extends BlockWeightMatrix {
 
     private ByteVector loadQuants(long blockOffset) {
         return ByteVector.fromMemorySegment(BYTES_32, data, blockOffset + SCALE_BYTES, LittleEndian.ORDER);
+    }
+
+    /**
+     * {@link KernelSpecies#FLOAT_LANES} quants at byte {@code at}, sign-extended to float lanes: a load of exactly one
+     * part converted from its first lane. Converting lane 0 keeps the JIT's graph small; {@link #widen} with a
+     * non-zero part costs enough nodes that a four-row kernel hit C2's inlining cutoff and boxed its vectors.
+     */
+    private FloatVector widenPart(long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(PART_BYTES, data, at, LittleEndian.ORDER)
+                .convertShape(VectorOperators.B2F, FLOAT, 0);
     }
 
     /** Quants {@code part·FLOAT_LANES ..} of the block, sign-extended and converted to float lanes. */

@@ -16,6 +16,14 @@ public final class WorkerPool implements AutoCloseable {
         void run(int start, int end);
     }
 
+    /**
+     * How long a thread waiting for the next call (a worker) or for the other shares (the caller) spins before it
+     * parks. Decode makes about four calls per layer with only microseconds of single-threaded work between them, and
+     * waking a parked thread costs tens of microseconds on a virtual machine; a short spin catches the next call
+     * awake, and parking after it keeps an idle pool from burning a core.
+     */
+    private static final long SPIN_NANOS = 50_000;
+
     private final int threads;
     private final Thread[] workers;
     private final AtomicInteger pending = new AtomicInteger();
@@ -63,8 +71,13 @@ public final class WorkerPool implements AutoCloseable {
             LockSupport.unpark(worker);
         }
         runShare(0, task, rowCount);
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
         while (pending.get() > 0) {
-            LockSupport.park(this);
+            if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+            }
         }
         this.task = null;
         Throwable failure = workerFailure;
@@ -83,10 +96,15 @@ public final class WorkerPool implements AutoCloseable {
 
     private void workLoop(int share) {
         long seen = 0;
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
         while (!closed) {
             long current = round;
             if (current == seen) {
-                LockSupport.park(this);
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
                 continue;
             }
             seen = current;
@@ -98,6 +116,7 @@ public final class WorkerPool implements AutoCloseable {
                 if (pending.decrementAndGet() == 0) {
                     LockSupport.unpark(caller);
                 }
+                spinUntil = System.nanoTime() + SPIN_NANOS;
             }
         }
     }
