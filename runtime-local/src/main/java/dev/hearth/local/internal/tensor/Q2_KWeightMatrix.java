@@ -90,7 +90,9 @@ final class Q2_KWeightMatrix extends BlockWeightMatrix {
 
     /** The 32 quants of group {@code group}: 0..3. */
     private static ByteVector quants(ByteVector packed, int group) {
-        return packed.lanewise(VectorOperators.LSHR, 2 * group).and((byte) 0x03);
+        // int-lane shift: x86 has no byte shift; the mask drops the bits that moved in from the neighbouring byte
+        return packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2 * group).reinterpretAsBytes()
+                .and((byte) 0x03);
     }
 
     private static float scale(float d, int scaleByte) {

@@ -94,7 +94,9 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
 
     /** The 32 quants of group {@code group} of half {@code half}: −4..3. */
     private static ByteVector quants(ByteVector packed, ByteVector highBits, int half, int group) {
-        ByteVector low = packed.lanewise(VectorOperators.LSHR, 2 * group).and((byte) 0x03).sub(HIGH_BIT_CLEAR_OFFSET);
+        // int-lane shift: x86 has no byte shift; the mask drops the bits that moved in from the neighbouring byte
+        ByteVector low = packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2 * group).reinterpretAsBytes()
+                .and((byte) 0x03).sub(HIGH_BIT_CLEAR_OFFSET);
         return addWhereBitSet(low, highBits, 4 * half + group, HIGH_BIT_CLEAR_OFFSET);
     }
 

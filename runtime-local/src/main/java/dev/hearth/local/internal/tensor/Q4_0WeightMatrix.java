@@ -150,9 +150,13 @@ final class Q4_0WeightMatrix extends BlockWeightMatrix {
         return packed.and((byte) 0x0F).sub(NIBBLE_BIAS);
     }
 
-    /** Values 16..31 of the block, bias removed. LSHR on bytes is unsigned, so no mask is needed. */
+    /**
+     * Values 16..31 of the block, bias removed. x86 has no byte shift, so a byte-lane LSHR compiles to widen, shift and
+     * pack; shifting the same bits as int lanes is one instruction, and the mask drops what moved in from the next byte.
+     */
     private static ByteVector highNibbles(ByteVector packed) {
-        return packed.lanewise(VectorOperators.LSHR, 4).sub(NIBBLE_BIAS);
+        return packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                .and((byte) 0x0F).sub(NIBBLE_BIAS);
     }
 
     /** Nibble values {@code part·FLOAT_LANES ..} of a half-block, converted to float lanes. */

@@ -83,6 +83,8 @@ final class Q4_1WeightMatrix extends BlockWeightMatrix {
     }
 
     private static ByteVector highNibbles(ByteVector packed) {
-        return packed.lanewise(VectorOperators.LSHR, 4);
+        // int-lane shift: x86 has no byte shift (a byte LSHR compiles to widen, shift, pack); the mask drops the bits
+        // that moved in from the neighbouring byte
+        return packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
     }
 }

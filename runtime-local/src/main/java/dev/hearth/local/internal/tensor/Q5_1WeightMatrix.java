@@ -66,7 +66,10 @@ final class Q5_1WeightMatrix extends BlockWeightMatrix {
     /** Values 0..15 (or 16..31 for {@code secondHalf}) of the block at {@code at}: 0..31. */
     private ByteVector quants(long at, boolean secondHalf) {
         ByteVector packed = ByteVector.fromMemorySegment(BYTES_16, data, at + NIBBLES_AT, LittleEndian.ORDER);
-        ByteVector nibbles = secondHalf ? packed.lanewise(VectorOperators.LSHR, 4) : packed.and((byte) 0x0F);
+        // int-lane shift: x86 has no byte shift; the mask drops the bits that moved in from the neighbouring byte
+        ByteVector nibbles = (secondHalf
+                ? packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes() : packed)
+                .and((byte) 0x0F);
         ByteVector header = ByteVector.fromMemorySegment(BYTES_16, data, at + FIFTH_BITS_AT, LittleEndian.ORDER);
         return QuantLanes.withFifthBits(nibbles, header, secondHalf);
     }

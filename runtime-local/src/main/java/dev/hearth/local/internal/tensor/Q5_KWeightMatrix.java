@@ -90,7 +90,10 @@ final class Q5_KWeightMatrix extends BlockWeightMatrix {
     }
 
     private static ByteVector oddQuants(ByteVector packed, ByteVector fifthBits, int subBlock) {
-        return addWhereBitSet(packed.lanewise(VectorOperators.LSHR, 4), fifthBits, subBlock, FIFTH_BIT);
+        // int-lane shift: x86 has no byte shift; the mask drops the bits that moved in from the neighbouring byte
+        ByteVector high = packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                .and((byte) 0x0F);
+        return addWhereBitSet(high, fifthBits, subBlock, FIFTH_BIT);
     }
 
     private static float scale(KQuantScales.Packed scales, float d, int subBlock) {
