@@ -74,7 +74,8 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "md")
     Format output;
 
-    @Option(names = "--output-file", paramLabel = "FILE", description = "write the results here instead of standard output")
+    @Option(names = "--output-file", paramLabel = "FILE", description = "write the results in the chosen format here; "
+            + "standard output then shows the Markdown table")
     Path outputFile;
 
     @Option(names = "--baseline", paramLabel = "FILE.csv", description = "reference rates to print ratios against in md "
@@ -117,6 +118,10 @@ public final class BenchCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + outputFile + ": " + e.getMessage(), e);
             }
+            // the file is for machines (probe --bench-json, spreadsheets); the reader still sees the table
+            err.println("results written to " + outputFile);
+            out.print(report.toMarkdown(baseline));
+            out.flush();
         } else {
             out.print(text);
             out.flush();

@@ -136,6 +136,25 @@ class BenchAndProbeTest {
     }
 
     @Test
+    void writingJsonToAFileStillPrintsTheTableWithTheBaselineRatios(@TempDir Path dir) throws IOException {
+        Path baseline = Files.writeString(dir.resolve("baseline.csv"),
+                "model,test,threads,tokens_per_second,source\nllama-Q8_0,tg,1,1000,somewhere\n");
+        Path json = dir.resolve("bench.json");
+        BenchCommand command = new BenchCommand();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        command.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        command.err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        int exit = new CommandLine(command).execute("-m", parityModel("llama-Q8_0.gguf").toString(), "-p", "4", "-n",
+                "2", "-t", "1", "-r", "1", "--warmup", "0", "-o", "json", "--output-file", json.toString(),
+                "--baseline", baseline.toString());
+        assertThat(exit).isZero();
+        assertThat(BenchReport.readJson(json).results()).hasSize(2);
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("| baseline t/s | ratio |", "| tg2 |", "| 1000.0 |", "baseline: somewhere")
+                .containsPattern("\\| pp4 \\|.*\\| – \\| – \\|");
+    }
+
+    @Test
     void badBaselineFilesAreTypedErrorsNamingTheRow(@TempDir Path dir) throws IOException {
         String header = "model,test,threads,tokens_per_second,source\n";
         Path badTest = Files.writeString(dir.resolve("a.csv"), header + "m,pp,1,10,x\n");
