@@ -1,6 +1,7 @@
 package dev.hearth.local.internal.model;
 
 import dev.hearth.local.internal.tensor.FloatOps;
+import dev.hearth.local.internal.tensor.VectorExp;
 
 /**
  * The per-layer kernels of {@link TransformerModel} other than matrix products — RMSNorm, RoPE, the attention of one
@@ -66,45 +67,40 @@ final class LayerKernels {
 
     /**
      * Turns {@code scores[first..last]} into softmax weights in place: subtracts the maximum before exponentiating so
-     * large scores cannot overflow.
+     * large scores cannot overflow (a score of −∞ becomes weight 0). At least one score must be finite. Max, exp
+     * ({@link VectorExp}) and the sum are vector passes with a fixed reduction order.
      */
     static void softmax(float[] scores, int first, int last) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = first; t <= last; t++) {
-            max = Math.max(max, scores[t]);
-        }
-        float sum = 0;
-        for (int t = first; t <= last; t++) {
-            float e = (float) Math.exp(scores[t] - max);
-            scores[t] = e;
-            sum += e;
-        }
-        float inverse = 1f / sum;
-        for (int t = first; t <= last; t++) {
-            scores[t] *= inverse;
-        }
+        int count = last - first + 1;
+        float max = FloatOps.max(scores, first, count);
+        float sum = VectorExp.expShiftedInPlace(scores, first, count, max);
+        FloatOps.scale(scores, first, count, 1f / sum);
     }
 
     /**
      * One query head attending over cached positions {@code [first, last]}: scaled (and optionally soft-capped)
-     * query·key scores, softmax, then the weighted sum of values added into {@code output[queryOffset ..)}, which the
-     * caller has zeroed. Keys and values are {@code kvDimension} floats per position; this head reads
-     * {@code headDimension} of them from {@code kvOffset}.
+     * query·key scores, softmax, then the weighted sum of values written to {@code output[queryOffset ..
+     * queryOffset+headDimension)}. Keys and values are {@code kvDimension} floats per position; this head reads
+     * {@code headDimension} of them from {@code kvOffset}. {@code scores[first..last]} is scratch.
+     *
+     * <p>The softmax's division by the sum is applied once to the head's output rather than to every weight: the
+     * same value up to rounding, one multiply per output element instead of one per position.
      */
     static void attendHead(float[] query, int queryOffset, float[] keys, float[] values, int kvDimension, int kvOffset,
                            int headDimension, int first, int last, float scale, float softCap, float[] scores,
                            float[] output) {
-        for (int t = first; t <= last; t++) {
-            float score = FloatOps.dot(query, queryOffset, keys, t * kvDimension + kvOffset, headDimension) * scale;
-            if (softCap > 0) {
-                score = (float) (softCap * Math.tanh(score / softCap));
+        int count = last - first + 1;
+        FloatOps.dotRows(query, queryOffset, keys, kvDimension, kvOffset, headDimension, first, last, scores);
+        FloatOps.scale(scores, first, count, scale);
+        if (softCap > 0) {
+            for (int t = first; t <= last; t++) {
+                scores[t] = (float) (softCap * Math.tanh(scores[t] / softCap));
             }
-            scores[t] = score;
         }
-        softmax(scores, first, last);
-        for (int t = first; t <= last; t++) {
-            FloatOps.axpy(scores[t], values, t * kvDimension + kvOffset, output, queryOffset, headDimension);
-        }
+        float max = FloatOps.max(scores, first, count);
+        float sum = VectorExp.expShiftedInPlace(scores, first, count, max);
+        FloatOps.weightedRowSum(scores, first, last, values, kvDimension, kvOffset, headDimension, output, queryOffset);
+        FloatOps.scale(output, queryOffset, headDimension, 1f / sum);
     }
 
     /**
@@ -124,12 +120,7 @@ final class LayerKernels {
     static void gatedActivation(Activation activation, float[] gate, int gateOffset, float[] up, int upOffset,
                                 float[] out, int outOffset, int count) {
         switch (activation) {
-            case SILU -> {
-                for (int i = 0; i < count; i++) {
-                    float g = gate[gateOffset + i];
-                    out[outOffset + i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
-                }
-            }
+            case SILU -> VectorExp.siluGate(gate, gateOffset, up, upOffset, out, outOffset, count);
             case GELU_TANH -> {
                 for (int i = 0; i < count; i++) {
                     out[outOffset + i] = geluTanh(gate[gateOffset + i]) * up[upOffset + i];

@@ -5,7 +5,6 @@ import dev.hearth.local.internal.tensor.FloatOps;
 import dev.hearth.local.internal.tensor.WeightMatrix;
 import dev.hearth.local.internal.threads.WorkerPool;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -223,20 +222,7 @@ public final class TransformerModel {
             System.arraycopy(batch.value, kvOffset, values, (start + b) * kvDimension, kvDimension);
         }
         // every key of the block is in the cache now; each token still sees only positions up to its own
-        float scale = config.attentionScale();
-        float softCap = features.attentionSoftCap();
-        float[] scores = state.attentionScores;
-        Arrays.fill(batch.attentionOutput, 0, count * queryDimension, 0f);
-        for (int b = 0; b < count; b++) {
-            int position = start + b;
-            int firstVisible = config.slidingWindow().firstVisible(layer, position);
-            for (int head = 0; head < config.headCount(); head++) {
-                int headKvOffset = (head / config.queriesPerKvHead()) * headDimension;
-                LayerKernels.attendHead(batch.query, b * queryDimension + head * headDimension, keys, values,
-                        kvDimension, headKvOffset, headDimension, firstVisible, position, scale, softCap, scores,
-                        batch.attentionOutput);
-            }
-        }
+        state.attention.run(pool, layer, batch.query, keys, values, start, count, batch.attentionOutput);
         batch.matMul.run(pool, w.attentionOutput(), batch.attentionOutput, count, batch.projected);
         for (int b = 0; b < count; b++) {
             int offset = b * embedding;
@@ -317,17 +303,7 @@ public final class TransformerModel {
         System.arraycopy(state.key, 0, keys, position * kvDimension, kvDimension);
         System.arraycopy(state.value, 0, values, position * kvDimension, kvDimension);
 
-        int first = config.slidingWindow().firstVisible(layer, position);
-        int headDimension = config.headDimension();
-        float scale = config.attentionScale();
-        float softCap = features.attentionSoftCap();
-        float[] scores = state.attentionScores;
-        Arrays.fill(state.attentionOutput, 0f);
-        for (int head = 0; head < config.headCount(); head++) {
-            int kvOffset = (head / config.queriesPerKvHead()) * headDimension;
-            LayerKernels.attendHead(state.query, head * headDimension, keys, values, kvDimension, kvOffset,
-                    headDimension, first, position, scale, softCap, scores, state.attentionOutput);
-        }
+        state.attention.run(pool, layer, state.query, keys, values, position, 1, state.attentionOutput);
         matVec(w.attentionOutput(), state.attentionOutput, state.projected, state, pool);
         addBias(state.projected, w.attentionOutputBias());
         if (w.postAttentionNorm() != null) {

@@ -5,7 +5,9 @@ import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Vector kernels over plain {@code float[]} ranges, for attention and RMSNorm. Out-of-range offsets or lengths
@@ -57,6 +59,214 @@ public final class FloatOps {
         }
     }
 
+    /**
+     * {@code out[t] = Σ_{i<n} x[xOff+i]·rows[t·stride + rowOff + i]} for every {@code t} in {@code [first, last]}: one
+     * vector against many rows of a strided table — an attention head's query against the cached keys. Four rows go
+     * per pass, so each load of {@code x} serves four products and four independent FMA chains hide the latency, and
+     * their four horizontal sums share one shuffle tree. Each row's arithmetic is the same whichever group of four it
+     * falls in (the tree never mixes rows), so {@code out[t]} depends only on the inputs, not on {@code first}.
+     */
+    public static void dotRows(float[] x, int xOff, float[] rows, int stride, int rowOff, int n, int first, int last,
+                               float[] out) {
+        checkRange(x, xOff, n);
+        checkRows(rows, stride, rowOff, n, first, last);
+        Objects.checkFromToIndex(first, last + 1, out.length);
+        int vectorBound = FLOAT.loopBound(n);
+        int t = first;
+        if (vectorBound > 0) {
+            for (; t + 3 <= last; t += 4) {
+                int base0 = t * stride + rowOff;
+                int base1 = base0 + stride;
+                int base2 = base1 + stride;
+                int base3 = base2 + stride;
+                FloatVector sum0 = FloatVector.zero(FLOAT);
+                FloatVector sum1 = FloatVector.zero(FLOAT);
+                FloatVector sum2 = FloatVector.zero(FLOAT);
+                FloatVector sum3 = FloatVector.zero(FLOAT);
+                for (int i = 0; i < vectorBound; i += FLOAT_LANES) {
+                    FloatVector lanes = FloatVector.fromArray(FLOAT, x, xOff + i);
+                    sum0 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base0 + i), sum0);
+                    sum1 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base1 + i), sum1);
+                    sum2 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base2 + i), sum2);
+                    sum3 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base3 + i), sum3);
+                }
+                storeLaneSums(sum0, sum1, sum2, sum3, out, t, 4);
+            }
+            if (t <= last) {
+                // the last one to three rows: the same per-row arithmetic, with zero vectors in the unused slots
+                FloatVector sum0 = FloatVector.zero(FLOAT);
+                FloatVector sum1 = FloatVector.zero(FLOAT);
+                FloatVector sum2 = FloatVector.zero(FLOAT);
+                int count = last - t + 1;
+                int base0 = t * stride + rowOff;
+                for (int i = 0; i < vectorBound; i += FLOAT_LANES) {
+                    FloatVector lanes = FloatVector.fromArray(FLOAT, x, xOff + i);
+                    sum0 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base0 + i), sum0);
+                    if (count > 1) {
+                        sum1 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base0 + stride + i), sum1);
+                    }
+                    if (count > 2) {
+                        sum2 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base0 + 2 * stride + i), sum2);
+                    }
+                }
+                storeLaneSums(sum0, sum1, sum2, FloatVector.zero(FLOAT), out, t, count);
+            }
+        } else {
+            for (int row = first; row <= last; row++) {
+                out[row] = 0f;
+            }
+        }
+        if (vectorBound < n) {
+            for (int row = first; row <= last; row++) {
+                int base = row * stride + rowOff;
+                float sum = out[row];
+                for (int i = vectorBound; i < n; i++) {
+                    sum += x[xOff + i] * rows[base + i];
+                }
+                out[row] = sum;
+            }
+        }
+    }
+
+    /** Lanes whose index has bit {@code h} set, for each power of two {@code h < FLOAT_LANES} (index: log2 h). */
+    private static final VectorMask<Float>[] UPPER_OF_BLOCK = upperOfBlockMasks();
+    /** Lane i ← lane i XOR h: swaps neighbouring blocks of {@code h} lanes (index: log2 h). */
+    private static final VectorShuffle<Float>[] SWAP_BLOCKS = swapBlockShuffles();
+    private static final int HALF = Integer.numberOfTrailingZeros(FLOAT_LANES / 2);
+    private static final int QUARTER = Integer.numberOfTrailingZeros(Math.max(1, FLOAT_LANES / 4));
+
+    /**
+     * Writes the lane sums of {@code sum0..sum3} to {@code out[at], out[at+1], ...} (the first {@code count}). A
+     * fixed pairwise tree: halves of each vector are added while two vectors share one register (sum0 with sum1,
+     * sum2 with sum3), then quarters with all four sharing one, then the lanes within each quarter. The tree has the
+     * same shape in the interpreter and in compiled code, unlike {@code reduceLanes}, whose order is unspecified.
+     */
+    private static void storeLaneSums(FloatVector sum0, FloatVector sum1, FloatVector sum2, FloatVector sum3,
+                                      float[] out, int at, int count) {
+        FloatVector pairs01 = foldBlocks(sum0, sum1, HALF);
+        FloatVector pairs23 = foldBlocks(sum2, sum3, HALF);
+        // lanes [0, L/4): sum0, [L/4, L/2): sum2, [L/2, 3L/4): sum1, [3L/4, L): sum3
+        FloatVector quads = FLOAT_LANES >= 4 ? foldBlocks(pairs01, pairs23, QUARTER) : pairs01;
+        for (int level = QUARTER - 1; level >= 0; level--) {
+            quads = quads.add(quads.rearrange(SWAP_BLOCKS[level]));
+        }
+        int quarter = FLOAT_LANES / 4;
+        out[at] = quads.lane(0);
+        if (count > 1) {
+            out[at + 1] = quads.lane(2 * quarter);
+        }
+        if (count > 2) {
+            out[at + 2] = quads.lane(quarter);
+        }
+        if (count > 3) {
+            out[at + 3] = quads.lane(3 * quarter);
+        }
+    }
+
+    /**
+     * Adds block pairs of size {@code 2^level} of {@code low} and of {@code high} at once: the result's blocks whose
+     * index bit is clear hold {@code low}'s block sums, the others {@code high}'s.
+     */
+    private static FloatVector foldBlocks(FloatVector low, FloatVector high, int level) {
+        VectorMask<Float> upper = UPPER_OF_BLOCK[level];
+        FloatVector kept = low.blend(high, upper);
+        FloatVector crossed = high.blend(low, upper).rearrange(SWAP_BLOCKS[level]);
+        return kept.add(crossed);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] upperOfBlockMasks() {
+        int levels = Integer.numberOfTrailingZeros(FLOAT_LANES);
+        VectorMask<Float>[] masks = new VectorMask[levels];
+        for (int level = 0; level < levels; level++) {
+            boolean[] bits = new boolean[FLOAT_LANES];
+            for (int lane = 0; lane < FLOAT_LANES; lane++) {
+                bits[lane] = (lane & (1 << level)) != 0;
+            }
+            masks[level] = VectorMask.fromArray(FLOAT, bits, 0);
+        }
+        return masks;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] swapBlockShuffles() {
+        int levels = Integer.numberOfTrailingZeros(FLOAT_LANES);
+        VectorShuffle<Float>[] shuffles = new VectorShuffle[levels];
+        for (int level = 0; level < levels; level++) {
+            int block = 1 << level;
+            shuffles[level] = VectorShuffle.fromOp(FLOAT, lane -> lane ^ block);
+        }
+        return shuffles;
+    }
+
+    /**
+     * {@code out[outOff+i] = Σ_{t=first..last} weights[t]·rows[t·stride + rowOff + i]} for {@code i < n}, overwriting
+     * {@code out}: an attention head's weighted sum of cached values. The output stays in registers (up to four
+     * vectors at a time) while the rows stream past, instead of a load and store of it per row; every element is
+     * accumulated over {@code t} in order with one FMA per row, exactly as repeated {@link #axpy} calls would.
+     */
+    public static void weightedRowSum(float[] weights, int first, int last, float[] rows, int stride, int rowOff,
+                                      int n, float[] out, int outOff) {
+        Objects.checkFromToIndex(first, last + 1, weights.length);
+        checkRows(rows, stride, rowOff, n, first, last);
+        checkRange(out, outOff, n);
+        int vectorBound = FLOAT.loopBound(n);
+        int i = 0;
+        for (; i + 4 * FLOAT_LANES <= vectorBound; i += 4 * FLOAT_LANES) {
+            FloatVector sum0 = FloatVector.zero(FLOAT);
+            FloatVector sum1 = FloatVector.zero(FLOAT);
+            FloatVector sum2 = FloatVector.zero(FLOAT);
+            FloatVector sum3 = FloatVector.zero(FLOAT);
+            for (int t = first; t <= last; t++) {
+                int base = t * stride + rowOff + i;
+                FloatVector weight = FloatVector.broadcast(FLOAT, weights[t]);
+                sum0 = FloatVector.fromArray(FLOAT, rows, base).fma(weight, sum0);
+                sum1 = FloatVector.fromArray(FLOAT, rows, base + FLOAT_LANES).fma(weight, sum1);
+                sum2 = FloatVector.fromArray(FLOAT, rows, base + 2 * FLOAT_LANES).fma(weight, sum2);
+                sum3 = FloatVector.fromArray(FLOAT, rows, base + 3 * FLOAT_LANES).fma(weight, sum3);
+            }
+            sum0.intoArray(out, outOff + i);
+            sum1.intoArray(out, outOff + i + FLOAT_LANES);
+            sum2.intoArray(out, outOff + i + 2 * FLOAT_LANES);
+            sum3.intoArray(out, outOff + i + 3 * FLOAT_LANES);
+        }
+        for (; i < vectorBound; i += FLOAT_LANES) {
+            FloatVector sum = FloatVector.zero(FLOAT);
+            for (int t = first; t <= last; t++) {
+                sum = FloatVector.fromArray(FLOAT, rows, t * stride + rowOff + i)
+                        .fma(FloatVector.broadcast(FLOAT, weights[t]), sum);
+            }
+            sum.intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            float sum = 0f;
+            for (int t = first; t <= last; t++) {
+                sum = Math.fma(weights[t], rows[t * stride + rowOff + i], sum);
+            }
+            out[outOff + i] = sum;
+        }
+    }
+
+    /** {@code max_{i<n} x[off+i]}, or −∞ for an empty range; NaN if any element is NaN. */
+    public static float max(float[] x, int off, int n) {
+        checkRange(x, off, n);
+        float max = Float.NEGATIVE_INFINITY;
+        int i = 0;
+        int vectorBound = FLOAT.loopBound(n);
+        if (vectorBound > 0) {
+            FloatVector lanes = FloatVector.broadcast(FLOAT, Float.NEGATIVE_INFINITY);
+            for (; i < vectorBound; i += FLOAT_LANES) {
+                lanes = lanes.max(FloatVector.fromArray(FLOAT, x, off + i));
+            }
+            // max is exact and order-free (NaN wins either way), so any reduction order gives the same result
+            max = lanes.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        return max;
+    }
+
     /** {@code x[off+i] *= s} for {@code i < n}. */
     public static void scale(float[] x, int off, int n, float s) {
         checkRange(x, off, n);
@@ -97,5 +307,14 @@ public final class FloatOps {
 
     private static void checkRange(float[] array, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, array.length);
+    }
+
+    /** Rows {@code first..last} of {@code n} floats at {@code t·stride + rowOff} lie inside {@code rows}. */
+    private static void checkRows(float[] rows, int stride, int rowOff, int n, int first, int last) {
+        if (first < 0 || last < first || stride < n || rowOff < 0 || rowOff > stride - n) {
+            throw new IndexOutOfBoundsException("rows " + first + ".." + last + " of " + n + " floats at offset "
+                    + rowOff + " with stride " + stride);
+        }
+        Objects.checkFromIndexSize((long) last * stride + rowOff, n, rows.length);
     }
 }

@@ -16,10 +16,20 @@ public final class WorkerPool implements AutoCloseable {
         void run(int start, int end);
     }
 
+    /**
+     * Work over the half-open item range [start, end) that also learns which share it is: share 0 is the caller,
+     * 1 .. threads-1 the workers, so a task can give each share its own scratch buffer without locks or allocation.
+     */
+    @FunctionalInterface
+    public interface ShareTask {
+        void run(int share, int start, int end);
+    }
+
     private final int threads;
     private final Thread[] workers;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile RangeTask task;
+    private volatile ShareTask shareTask;
     private volatile int rows;
     /** Bumped for every call; workers run once per new value. */
     private volatile long round;
@@ -46,15 +56,43 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Runs {@code task} over [0, rowCount) split into contiguous shares, and returns when every share is done. */
     public synchronized void forRange(int rowCount, RangeTask task) {
-        if (closed) {
-            throw new IllegalStateException("worker pool is closed");
-        }
+        checkOpen();
         if (threads == 1 || rowCount < threads * 4) {
             task.run(0, rowCount);
             return;
         }
         this.task = task;
-        this.rows = rowCount;
+        dispatch(rowCount);
+    }
+
+    /**
+     * Runs {@code task} over [0, itemCount) split into {@link #threads()} contiguous shares (share s gets
+     * [itemCount·s/threads, itemCount·(s+1)/threads), possibly empty), and returns when every share is done. Unlike
+     * {@link #forRange} it splits even a few items, because each item may be large (one attention head over a long
+     * context); {@code inline} runs everything as share 0 on the calling thread instead, for work too small to be
+     * worth waking the workers.
+     */
+    public synchronized void forShares(int itemCount, boolean inline, ShareTask task) {
+        checkOpen();
+        if (threads == 1 || inline || itemCount < 2) {
+            if (itemCount > 0) {
+                task.run(0, 0, itemCount);
+            }
+            return;
+        }
+        this.shareTask = task;
+        dispatch(itemCount);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("worker pool is closed");
+        }
+    }
+
+    /** Hands the published task to the workers, runs share 0 here and waits for the rest. */
+    private void dispatch(int itemCount) {
+        this.rows = itemCount;
         this.caller = Thread.currentThread();
         this.workerFailure = null;
         pending.set(workers.length);
@@ -62,22 +100,31 @@ public final class WorkerPool implements AutoCloseable {
         for (Thread worker : workers) {
             LockSupport.unpark(worker);
         }
-        runShare(0, task, rowCount);
-        while (pending.get() > 0) {
-            LockSupport.park(this);
+        try {
+            runShare(0, itemCount);
+        } finally {
+            while (pending.get() > 0) {
+                LockSupport.park(this);
+            }
+            this.task = null;
+            this.shareTask = null;
         }
-        this.task = null;
         Throwable failure = workerFailure;
         if (failure != null) {
             throw new IllegalStateException("a worker thread failed: " + failure, failure);
         }
     }
 
-    private void runShare(int share, RangeTask work, int rowCount) {
-        int start = (int) ((long) rowCount * share / threads);
-        int end = (int) ((long) rowCount * (share + 1) / threads);
+    private void runShare(int share, int itemCount) {
+        int start = (int) ((long) itemCount * share / threads);
+        int end = (int) ((long) itemCount * (share + 1) / threads);
         if (start < end) {
-            work.run(start, end);
+            ShareTask sharing = shareTask;
+            if (sharing != null) {
+                sharing.run(share, start, end);
+            } else {
+                task.run(start, end);
+            }
         }
     }
 
@@ -91,7 +138,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             seen = current;
             try {
-                runShare(share, task, rows);
+                runShare(share, rows);
             } catch (Throwable failure) {
                 workerFailure = failure;
             } finally {
