@@ -4,13 +4,15 @@ import dev.hearth.local.internal.threads.WorkerPool;
 
 /**
  * One layer's attention for a block of tokens (decode is a block of one) as one split of the worker pool: the work
- * items are (query head, token) pairs, head-major, so each share takes whole heads for every token of the block —
- * equal work per share, and the query heads that share a KV head run one after another on the same core while its
- * keys and values are warm. Each item is computed wholly by one thread with {@link LayerKernels#attendHead}, so the
- * result is bit-identical for every thread count, and identical between prefill and decode.
+ * items are (query head, token) pairs ordered by KV head, then token, then query head within the KV head's group, so
+ * each share takes whole KV groups for every token of the block (equal work per share) and a run of query heads
+ * that share a KV head goes through {@link LayerKernels#attendHeads} together, reading the shared keys and values
+ * once. Each head is computed wholly by one thread with the same operations however the runs fall, so the result is
+ * bit-identical for every thread count, and identical between prefill and decode.
  *
- * <p>Each share has its own scores buffer of {@code contextLength} floats, made when a pool with more threads than
- * seen before first runs (so at most once per thread count, never per token). Reused per session, like
+ * <p>Each share has its own scores buffer, {@code contextLength} floats per query head of a group, made when a pool
+ * with more threads than seen before first runs (so at most once per thread count, never per token). Reused per
+ * session, like
  * {@link MatMulTask}: the pool publishes the task through a volatile write before workers read these fields.
  */
 final class AttentionTask implements WorkerPool.ShareTask {
@@ -69,7 +71,8 @@ final class AttentionTask implements WorkerPool.ShareTask {
         if (shareScores.length < threads) {
             float[][] grown = new float[threads][];
             for (int share = 0; share < threads; share++) {
-                grown[share] = share < shareScores.length ? shareScores[share] : new float[contextLength];
+                grown[share] = share < shareScores.length ? shareScores[share]
+                        : new float[config.queriesPerKvHead() * contextLength];
             }
             shareScores = grown;
         }
@@ -85,14 +88,19 @@ final class AttentionTask implements WorkerPool.ShareTask {
         float scale = config.attentionScale();
         float softCap = config.features().attentionSoftCap();
         SlidingWindow window = config.slidingWindow();
-        for (int item = startItem; item < endItem; item++) {
-            int head = item / count;
-            int token = item % count;
+        int item = startItem;
+        while (item < endItem) {
+            int headInGroup = item % queriesPerKvHead;
+            int tokenAndGroup = item / queriesPerKvHead;
+            int token = tokenAndGroup % count;
+            int kvHead = tokenAndGroup / count;
+            int heads = Math.min(queriesPerKvHead - headInGroup, endItem - item);
             int position = start + token;
-            int queryOffset = token * queryDimension + head * headDimension;
-            int kvOffset = (head / queriesPerKvHead) * headDimension;
-            LayerKernels.attendHead(queries, queryOffset, keys, values, kvDimension, kvOffset, headDimension,
-                    window.firstVisible(layer, position), position, scale, softCap, scores, output);
+            int queryOffset = token * queryDimension + (kvHead * queriesPerKvHead + headInGroup) * headDimension;
+            LayerKernels.attendHeads(queries, queryOffset, heads, keys, values, kvDimension, kvHead * headDimension,
+                    headDimension, window.firstVisible(layer, position), position, scale, softCap, scores,
+                    contextLength, output);
+            item += heads;
         }
     }
 }

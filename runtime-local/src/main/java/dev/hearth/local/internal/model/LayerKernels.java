@@ -82,25 +82,54 @@ final class LayerKernels {
      * query·key scores, softmax, then the weighted sum of values written to {@code output[queryOffset ..
      * queryOffset+headDimension)}. Keys and values are {@code kvDimension} floats per position; this head reads
      * {@code headDimension} of them from {@code kvOffset}. {@code scores[first..last]} is scratch.
-     *
-     * <p>The softmax's division by the sum is applied once to the head's output rather than to every weight: the
-     * same value up to rounding, one multiply per output element instead of one per position.
      */
     static void attendHead(float[] query, int queryOffset, float[] keys, float[] values, int kvDimension, int kvOffset,
                            int headDimension, int first, int last, float scale, float softCap, float[] scores,
                            float[] output) {
+        attendHeads(query, queryOffset, 1, keys, values, kvDimension, kvOffset, headDimension, first, last, scale,
+                softCap, scores, 0, output);
+    }
+
+    /** Positions per tile of {@link #attendHeads}: one KV head's keys (or values) of a tile stay in L1/L2. */
+    static final int POSITION_TILE = 128;
+
+    /**
+     * {@code heads} consecutive query heads (from {@code queryOffset}, {@code headDimension} apart) that share one KV
+     * head, attending over positions {@code [first, last]}, each exactly as {@link #attendHead} alone would: the
+     * results are bit-identical to one head at a time, whatever {@code heads} is. The q·k and value passes walk the
+     * positions in tiles of {@link #POSITION_TILE} and run every head over a tile before the next, so the shared
+     * keys and values come from memory once per group instead of once per head (at long context these passes are
+     * bound by memory, not arithmetic). Head {@code j}'s scores are {@code scores[j·scoreStride + first ..
+     * j·scoreStride + last]} (scratch; {@code scoreStride > last}); its output goes to the same place as its query.
+     */
+    static void attendHeads(float[] query, int queryOffset, int heads, float[] keys, float[] values, int kvDimension,
+                            int kvOffset, int headDimension, int first, int last, float scale, float softCap,
+                            float[] scores, int scoreStride, float[] output) {
         int count = last - first + 1;
-        FloatOps.dotRows(query, queryOffset, keys, kvDimension, kvOffset, headDimension, first, last, scores);
-        FloatOps.scale(scores, first, count, scale);
-        if (softCap > 0) {
-            for (int t = first; t <= last; t++) {
-                scores[t] = (float) (softCap * Math.tanh(scores[t] / softCap));
+        for (int tile = first; tile <= last; tile += POSITION_TILE) {
+            int tileLast = Math.min(last, tile + POSITION_TILE - 1);
+            for (int head = 0; head < heads; head++) {
+                FloatOps.dotRows(query, queryOffset + head * headDimension, keys, kvDimension, kvOffset, headDimension,
+                        tile, tileLast, scores, head * scoreStride);
             }
         }
-        float max = FloatOps.max(scores, first, count);
-        float sum = VectorExp.expShiftedInPlace(scores, first, count, max);
-        FloatOps.weightedRowSum(scores, first, last, values, kvDimension, kvOffset, headDimension, output, queryOffset);
-        FloatOps.scale(output, queryOffset, headDimension, 1f / sum);
+        for (int head = 0; head < heads; head++) {
+            int base = head * scoreStride;
+            FloatOps.scale(scores, base + first, count, scale);
+            if (softCap > 0) {
+                for (int t = base + first; t <= base + last; t++) {
+                    scores[t] = (float) (softCap * Math.tanh(scores[t] / softCap));
+                }
+            }
+            softmax(scores, base + first, base + last);
+        }
+        for (int tile = first; tile <= last; tile += POSITION_TILE) {
+            int tileLast = Math.min(last, tile + POSITION_TILE - 1);
+            for (int head = 0; head < heads; head++) {
+                FloatOps.weightedRowSum(scores, head * scoreStride, tile, tileLast, values, kvDimension, kvOffset,
+                        headDimension, output, queryOffset + head * headDimension, tile != first);
+            }
+        }
     }
 
     /**

@@ -60,17 +60,18 @@ public final class FloatOps {
     }
 
     /**
-     * {@code out[t] = Σ_{i<n} x[xOff+i]·rows[t·stride + rowOff + i]} for every {@code t} in {@code [first, last]}: one
+     * {@code out[outBase+t] = Σ_{i<n} x[xOff+i]·rows[t·stride + rowOff + i]} for every {@code t} in
+     * {@code [first, last]}: one
      * vector against many rows of a strided table — an attention head's query against the cached keys. Four rows go
      * per pass, so each load of {@code x} serves four products and four independent FMA chains hide the latency, and
      * their four horizontal sums share one shuffle tree. Each row's arithmetic is the same whichever group of four it
-     * falls in (the tree never mixes rows), so {@code out[t]} depends only on the inputs, not on {@code first}.
+     * falls in (the tree never mixes rows), so each result depends only on the inputs, not on {@code first}.
      */
     public static void dotRows(float[] x, int xOff, float[] rows, int stride, int rowOff, int n, int first, int last,
-                               float[] out) {
+                               float[] out, int outBase) {
         checkRange(x, xOff, n);
         checkRows(rows, stride, rowOff, n, first, last);
-        Objects.checkFromToIndex(first, last + 1, out.length);
+        Objects.checkFromToIndex(outBase + first, outBase + last + 1, out.length);
         int vectorBound = FLOAT.loopBound(n);
         int t = first;
         if (vectorBound > 0) {
@@ -90,7 +91,7 @@ public final class FloatOps {
                     sum2 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base2 + i), sum2);
                     sum3 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base3 + i), sum3);
                 }
-                storeLaneSums(sum0, sum1, sum2, sum3, out, t, 4);
+                storeLaneSums(sum0, sum1, sum2, sum3, out, outBase + t, 4);
             }
             if (t <= last) {
                 // the last one to three rows: the same per-row arithmetic, with zero vectors in the unused slots
@@ -109,21 +110,21 @@ public final class FloatOps {
                         sum2 = lanes.fma(FloatVector.fromArray(FLOAT, rows, base0 + 2 * stride + i), sum2);
                     }
                 }
-                storeLaneSums(sum0, sum1, sum2, FloatVector.zero(FLOAT), out, t, count);
+                storeLaneSums(sum0, sum1, sum2, FloatVector.zero(FLOAT), out, outBase + t, count);
             }
         } else {
             for (int row = first; row <= last; row++) {
-                out[row] = 0f;
+                out[outBase + row] = 0f;
             }
         }
         if (vectorBound < n) {
             for (int row = first; row <= last; row++) {
                 int base = row * stride + rowOff;
-                float sum = out[row];
+                float sum = out[outBase + row];
                 for (int i = vectorBound; i < n; i++) {
                     sum += x[xOff + i] * rows[base + i];
                 }
-                out[row] = sum;
+                out[outBase + row] = sum;
             }
         }
     }
@@ -200,26 +201,28 @@ public final class FloatOps {
     }
 
     /**
-     * {@code out[outOff+i] = Σ_{t=first..last} weights[t]·rows[t·stride + rowOff + i]} for {@code i < n}, overwriting
-     * {@code out}: an attention head's weighted sum of cached values. The output stays in registers (up to four
-     * vectors at a time) while the rows stream past, instead of a load and store of it per row; every element is
-     * accumulated over {@code t} in order with one FMA per row, exactly as repeated {@link #axpy} calls would.
+     * {@code out[outOff+i] (+)= Σ_{t=first..last} weights[weightBase+t]·rows[t·stride + rowOff + i]} for {@code i < n}:
+     * an attention head's weighted sum of cached values. With {@code accumulate} the sum continues from the values
+     * already in {@code out}, so a long range can be split into consecutive pieces with exactly the result of one
+     * call; otherwise it starts from 0 and overwrites. The output stays in registers (up to four vectors at a time)
+     * while the rows stream past, instead of a load and store of it per row; every element is accumulated over
+     * {@code t} in order with one FMA per row, exactly as repeated {@link #axpy} calls would.
      */
-    public static void weightedRowSum(float[] weights, int first, int last, float[] rows, int stride, int rowOff,
-                                      int n, float[] out, int outOff) {
-        Objects.checkFromToIndex(first, last + 1, weights.length);
+    public static void weightedRowSum(float[] weights, int weightBase, int first, int last, float[] rows, int stride,
+                                      int rowOff, int n, float[] out, int outOff, boolean accumulate) {
+        Objects.checkFromToIndex(weightBase + first, weightBase + last + 1, weights.length);
         checkRows(rows, stride, rowOff, n, first, last);
         checkRange(out, outOff, n);
         int vectorBound = FLOAT.loopBound(n);
         int i = 0;
         for (; i + 4 * FLOAT_LANES <= vectorBound; i += 4 * FLOAT_LANES) {
-            FloatVector sum0 = FloatVector.zero(FLOAT);
-            FloatVector sum1 = FloatVector.zero(FLOAT);
-            FloatVector sum2 = FloatVector.zero(FLOAT);
-            FloatVector sum3 = FloatVector.zero(FLOAT);
+            FloatVector sum0 = startingSum(out, outOff + i, accumulate);
+            FloatVector sum1 = startingSum(out, outOff + i + FLOAT_LANES, accumulate);
+            FloatVector sum2 = startingSum(out, outOff + i + 2 * FLOAT_LANES, accumulate);
+            FloatVector sum3 = startingSum(out, outOff + i + 3 * FLOAT_LANES, accumulate);
             for (int t = first; t <= last; t++) {
                 int base = t * stride + rowOff + i;
-                FloatVector weight = FloatVector.broadcast(FLOAT, weights[t]);
+                FloatVector weight = FloatVector.broadcast(FLOAT, weights[weightBase + t]);
                 sum0 = FloatVector.fromArray(FLOAT, rows, base).fma(weight, sum0);
                 sum1 = FloatVector.fromArray(FLOAT, rows, base + FLOAT_LANES).fma(weight, sum1);
                 sum2 = FloatVector.fromArray(FLOAT, rows, base + 2 * FLOAT_LANES).fma(weight, sum2);
@@ -231,20 +234,24 @@ public final class FloatOps {
             sum3.intoArray(out, outOff + i + 3 * FLOAT_LANES);
         }
         for (; i < vectorBound; i += FLOAT_LANES) {
-            FloatVector sum = FloatVector.zero(FLOAT);
+            FloatVector sum = startingSum(out, outOff + i, accumulate);
             for (int t = first; t <= last; t++) {
                 sum = FloatVector.fromArray(FLOAT, rows, t * stride + rowOff + i)
-                        .fma(FloatVector.broadcast(FLOAT, weights[t]), sum);
+                        .fma(FloatVector.broadcast(FLOAT, weights[weightBase + t]), sum);
             }
             sum.intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
-            float sum = 0f;
+            float sum = accumulate ? out[outOff + i] : 0f;
             for (int t = first; t <= last; t++) {
-                sum = Math.fma(weights[t], rows[t * stride + rowOff + i], sum);
+                sum = Math.fma(weights[weightBase + t], rows[t * stride + rowOff + i], sum);
             }
             out[outOff + i] = sum;
         }
+    }
+
+    private static FloatVector startingSum(float[] out, int offset, boolean accumulate) {
+        return accumulate ? FloatVector.fromArray(FLOAT, out, offset) : FloatVector.zero(FLOAT);
     }
 
     /** {@code max_{i<n} x[off+i]}, or −∞ for an empty range; NaN if any element is NaN. */

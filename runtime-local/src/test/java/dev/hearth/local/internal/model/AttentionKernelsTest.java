@@ -110,6 +110,29 @@ class AttentionKernelsTest {
         assertThat(output[0]).as("other heads' outputs are untouched").isEqualTo(5f);
     }
 
+    @ParameterizedTest(name = "head dimension {0}, {1} heads, positions {2}..{3}")
+    @CsvSource({"64, 4, 0, 300", "64, 3, 129, 400", "16, 2, 0, 127", "8, 4, 5, 260", "128, 2, 0, 1"})
+    void headsOfAGroupTogetherGiveTheBitsOfEachHeadAlone(int headDimension, int heads, int first, int last) {
+        int kvDimension = 3 * headDimension;
+        int positions = last + 1;
+        SplittableRandom random = new SplittableRandom(headDimension + 7L * heads + last);
+        float[] query = uniform((heads + 1) * headDimension, random, 2);
+        float[] keys = uniform(positions * kvDimension, random, 2);
+        float[] values = uniform(positions * kvDimension, random, 1);
+        float scale = (float) (1 / Math.sqrt(headDimension));
+        int kvOffset = 2 * headDimension;
+        float[] together = new float[(heads + 1) * headDimension];
+        int stride = positions + 3;
+        LayerKernels.attendHeads(query, headDimension, heads, keys, values, kvDimension, kvOffset, headDimension,
+                first, last, scale, 0f, new float[heads * stride], stride, together);
+        float[] alone = new float[(heads + 1) * headDimension];
+        for (int head = 0; head < heads; head++) {
+            LayerKernels.attendHead(query, (head + 1) * headDimension, keys, values, kvDimension, kvOffset,
+                    headDimension, first, last, scale, 0f, new float[positions], alone);
+        }
+        assertThat(together).containsExactly(alone);
+    }
+
     private static float[] uniform(int count, SplittableRandom random, double amplitude) {
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {

@@ -96,7 +96,7 @@ class FloatOpsTest {
         float[] rows = TestMatrices.randomVector(rowCount * stride, n + 12);
         float[] out = new float[rowCount + 2];
         out[0] = 42f;
-        FloatOps.dotRows(x, A_OFFSET, rows, stride, rowOffset, n, 1, rowCount - 1, out);
+        FloatOps.dotRows(x, A_OFFSET, rows, stride, rowOffset, n, 1, rowCount - 1, out, 0);
         assertThat(out[0]).as("before the range").isEqualTo(42f);
         for (int t = 1; t < rowCount; t++) {
             double expected = 0;
@@ -111,7 +111,7 @@ class FloatOpsTest {
             // the same row alone, or starting a group of four at another offset, gives the same bits
             for (int first = Math.max(1, t - 3); first <= t; first++) {
                 float[] alone = new float[rowCount];
-                FloatOps.dotRows(x, A_OFFSET, rows, stride, rowOffset, n, first, t, alone);
+                FloatOps.dotRows(x, A_OFFSET, rows, stride, rowOffset, n, first, t, alone, 0);
                 assertThat(alone[t]).as("row %d computed from %d", t, first).isEqualTo(out[t]);
             }
         }
@@ -119,7 +119,7 @@ class FloatOpsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 8, 16, 17, 64, 72, 128, 200})
-    void weightedRowSumEqualsRepeatedAxpyBitForBit(int n) {
+    void weightedRowSumEqualsRepeatedAxpyBitForBitAlsoInPieces(int n) {
         int stride = n + 9;
         int rowOffset = 4;
         int rowCount = 19;
@@ -132,8 +132,17 @@ class FloatOpsTest {
         for (int t = 2; t <= 17; t++) {
             FloatOps.axpy(weights[t], rows, t * stride + rowOffset, expected, B_OFFSET, n);
         }
-        FloatOps.weightedRowSum(weights, 2, 17, rows, stride, rowOffset, n, out, B_OFFSET);
+        FloatOps.weightedRowSum(weights, 0, 2, 17, rows, stride, rowOffset, n, out, B_OFFSET, false);
         assertThat(out).containsExactly(expected);
+        // split into consecutive pieces that accumulate, with the weights at another base: the same bits
+        float[] shiftedWeights = new float[rowCount + 7];
+        System.arraycopy(weights, 0, shiftedWeights, 7, rowCount);
+        float[] pieces = expected.clone();
+        java.util.Arrays.fill(pieces, B_OFFSET, B_OFFSET + n, Float.NaN);
+        FloatOps.weightedRowSum(shiftedWeights, 7, 2, 4, rows, stride, rowOffset, n, pieces, B_OFFSET, false);
+        FloatOps.weightedRowSum(shiftedWeights, 7, 5, 5, rows, stride, rowOffset, n, pieces, B_OFFSET, true);
+        FloatOps.weightedRowSum(shiftedWeights, 7, 6, 17, rows, stride, rowOffset, n, pieces, B_OFFSET, true);
+        assertThat(pieces).containsExactly(expected);
     }
 
     @ParameterizedTest
@@ -158,11 +167,13 @@ class FloatOpsTest {
         float[] x = new float[16];
         float[] rows = new float[10 * 16];
         float[] out = new float[16];
-        assertThatThrownBy(() -> FloatOps.dotRows(x, 0, rows, 16, 0, 16, 0, 10, out))
+        assertThatThrownBy(() -> FloatOps.dotRows(x, 0, rows, 16, 0, 16, 0, 10, out, 0))
                 .isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> FloatOps.dotRows(x, 0, rows, 16, 4, 16, 0, 3, out))
+        assertThatThrownBy(() -> FloatOps.dotRows(x, 0, rows, 16, 4, 16, 0, 3, out, 0))
                 .isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> FloatOps.weightedRowSum(out, 0, 10, rows, 16, 0, 16, x, 0))
+        assertThatThrownBy(() -> FloatOps.weightedRowSum(out, 0, 0, 10, rows, 16, 0, 16, x, 0, false))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> FloatOps.dotRows(x, 0, rows, 16, 0, 16, 0, 3, out, 13))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
 }
