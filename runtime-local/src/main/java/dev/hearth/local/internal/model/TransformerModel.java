@@ -13,7 +13,8 @@ import java.util.Objects;
  * session's KV cache, optional soft-capping) → optional post-norm → residual add → RMSNorm → gated feed-forward
  * (SwiGLU or GeGLU) → optional post-norm → residual add, then a final RMSNorm, the output projection and an optional
  * logit soft-cap. Every architecture runs this one pass; what differs is {@link ArchitectureFeatures} data. Reads top
- * to bottom like the papers; matrix-vector products are split across the worker pool by rows.
+ * to bottom like the papers; matrix-vector products are split across the worker pool by rows, attention by heads
+ * ({@link AttentionTask}).
  */
 public final class TransformerModel {
     private final ModelConfig config;
@@ -106,10 +107,10 @@ public final class TransformerModel {
      * but {@link #PREFILL_BLOCK_TOKENS} tokens at a time: each layer's projections multiply the weights with the whole
      * block ({@link WeightMatrix#matMul}), so the weights are read from memory once per block rather than once per
      * token, and attention runs per token against the cache with the causal (or sliding-window) limit of its own
-     * position. Every value — keys and values in the cache, the hidden state, the logits — is bit-identical to the
-     * one-token path: each (row, token) product uses the same row kernel, and norms, RoPE, attention and residual adds
-     * run per token with the same arithmetic in the same order. When {@code computeLogits}, the last token's logits
-     * are left in {@link ForwardState#logits()}.
+     * position (split across the pool by KV head group and token). Every value — keys and values in the cache, the
+     * hidden state, the logits — is bit-identical to the one-token path: each (row, token) product uses the same row
+     * kernel, and norms, RoPE, attention and residual adds run per token with the same arithmetic in the same order.
+     * When {@code computeLogits}, the last token's logits are left in {@link ForwardState#logits()}.
      */
     public void prefill(int[] tokens, int from, int to, KvCache cache, ForwardState state, WorkerPool pool,
                         boolean computeLogits) {

@@ -129,12 +129,17 @@ public final class FloatOps {
         }
     }
 
-    /** Lanes whose index has bit {@code h} set, for each power of two {@code h < FLOAT_LANES} (index: log2 h). */
-    private static final VectorMask<Float>[] UPPER_OF_BLOCK = upperOfBlockMasks();
-    /** Lane i ← lane i XOR h: swaps neighbouring blocks of {@code h} lanes (index: log2 h). */
-    private static final VectorShuffle<Float>[] SWAP_BLOCKS = swapBlockShuffles();
-    private static final int HALF = Integer.numberOfTrailingZeros(FLOAT_LANES / 2);
-    private static final int QUARTER = Integer.numberOfTrailingZeros(Math.max(1, FLOAT_LANES / 4));
+    // Masks and shuffles of the reduction tree, one static final field each so C2 sees constants. FLOAT_LANES is
+    // 4, 8 or 16 (KernelSpecies clamps the shape to 128..512 bits).
+    /** Lanes in the upper half of each block of {@code 2·FLOAT_LANES/2}, and the swap of neighbouring halves. */
+    private static final VectorMask<Float> UPPER_HALF = upperOfBlocks(FLOAT_LANES / 2);
+    private static final VectorShuffle<Float> SWAP_HALVES = swapBlocks(FLOAT_LANES / 2);
+    /** The same for quarters. */
+    private static final VectorMask<Float> UPPER_QUARTERS = upperOfBlocks(FLOAT_LANES / 4);
+    private static final VectorShuffle<Float> SWAP_QUARTERS = swapBlocks(FLOAT_LANES / 4);
+    /** Swaps of neighbouring lane pairs and neighbouring lanes: the in-quarter steps for 16 and 8 lanes. */
+    private static final VectorShuffle<Float> SWAP_PAIRS = swapBlocks(2);
+    private static final VectorShuffle<Float> SWAP_NEIGHBOURS = swapBlocks(1);
 
     /**
      * Writes the lane sums of {@code sum0..sum3} to {@code out[at], out[at+1], ...} (the first {@code count}). A
@@ -144,12 +149,15 @@ public final class FloatOps {
      */
     private static void storeLaneSums(FloatVector sum0, FloatVector sum1, FloatVector sum2, FloatVector sum3,
                                       float[] out, int at, int count) {
-        FloatVector pairs01 = foldBlocks(sum0, sum1, HALF);
-        FloatVector pairs23 = foldBlocks(sum2, sum3, HALF);
+        FloatVector pairs01 = foldBlocks(sum0, sum1, UPPER_HALF, SWAP_HALVES);
+        FloatVector pairs23 = foldBlocks(sum2, sum3, UPPER_HALF, SWAP_HALVES);
         // lanes [0, L/4): sum0, [L/4, L/2): sum2, [L/2, 3L/4): sum1, [3L/4, L): sum3
-        FloatVector quads = FLOAT_LANES >= 4 ? foldBlocks(pairs01, pairs23, QUARTER) : pairs01;
-        for (int level = QUARTER - 1; level >= 0; level--) {
-            quads = quads.add(quads.rearrange(SWAP_BLOCKS[level]));
+        FloatVector quads = foldBlocks(pairs01, pairs23, UPPER_QUARTERS, SWAP_QUARTERS);
+        if (FLOAT_LANES >= 16) {
+            quads = quads.add(quads.rearrange(SWAP_PAIRS));
+        }
+        if (FLOAT_LANES >= 8) {
+            quads = quads.add(quads.rearrange(SWAP_NEIGHBOURS));
         }
         int quarter = FLOAT_LANES / 4;
         out[at] = quads.lane(0);
@@ -165,39 +173,26 @@ public final class FloatOps {
     }
 
     /**
-     * Adds block pairs of size {@code 2^level} of {@code low} and of {@code high} at once: the result's blocks whose
-     * index bit is clear hold {@code low}'s block sums, the others {@code high}'s.
+     * Adds neighbouring blocks of {@code low} and of {@code high} at once: the result's lower blocks (mask clear)
+     * hold {@code low}'s block sums, its upper blocks {@code high}'s.
      */
-    private static FloatVector foldBlocks(FloatVector low, FloatVector high, int level) {
-        VectorMask<Float> upper = UPPER_OF_BLOCK[level];
+    private static FloatVector foldBlocks(FloatVector low, FloatVector high, VectorMask<Float> upper,
+                                          VectorShuffle<Float> swap) {
         FloatVector kept = low.blend(high, upper);
-        FloatVector crossed = high.blend(low, upper).rearrange(SWAP_BLOCKS[level]);
+        FloatVector crossed = high.blend(low, upper).rearrange(swap);
         return kept.add(crossed);
     }
 
-    @SuppressWarnings("unchecked")
-    private static VectorMask<Float>[] upperOfBlockMasks() {
-        int levels = Integer.numberOfTrailingZeros(FLOAT_LANES);
-        VectorMask<Float>[] masks = new VectorMask[levels];
-        for (int level = 0; level < levels; level++) {
-            boolean[] bits = new boolean[FLOAT_LANES];
-            for (int lane = 0; lane < FLOAT_LANES; lane++) {
-                bits[lane] = (lane & (1 << level)) != 0;
-            }
-            masks[level] = VectorMask.fromArray(FLOAT, bits, 0);
+    private static VectorMask<Float> upperOfBlocks(int block) {
+        boolean[] bits = new boolean[FLOAT_LANES];
+        for (int lane = 0; lane < FLOAT_LANES; lane++) {
+            bits[lane] = (lane & block) != 0;
         }
-        return masks;
+        return VectorMask.fromArray(FLOAT, bits, 0);
     }
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] swapBlockShuffles() {
-        int levels = Integer.numberOfTrailingZeros(FLOAT_LANES);
-        VectorShuffle<Float>[] shuffles = new VectorShuffle[levels];
-        for (int level = 0; level < levels; level++) {
-            int block = 1 << level;
-            shuffles[level] = VectorShuffle.fromOp(FLOAT, lane -> lane ^ block);
-        }
-        return shuffles;
+    private static VectorShuffle<Float> swapBlocks(int block) {
+        return VectorShuffle.fromOp(FLOAT, lane -> lane ^ block);
     }
 
     /**
