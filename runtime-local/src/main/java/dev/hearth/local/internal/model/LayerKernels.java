@@ -5,8 +5,9 @@ import dev.hearth.local.internal.tensor.VectorExp;
 
 /**
  * The per-layer kernels of {@link TransformerModel} other than matrix products — RMSNorm, RoPE, the attention of one
- * head (or of the query heads sharing a KV head) with its softmax, the gated activation — as static methods over plain arrays, so they can be benchmarked alone (JMH) and reused by
- * fused or batched paths without a second copy of the arithmetic.
+ * head (or of the query heads sharing a KV head) with its softmax, the gated activation — as static methods over
+ * plain arrays, so they can be benchmarked alone (JMH) and reused by fused or batched paths without a second copy of
+ * the arithmetic.
  */
 final class LayerKernels {
     private LayerKernels() {}
