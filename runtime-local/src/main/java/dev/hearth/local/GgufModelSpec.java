@@ -24,7 +24,7 @@ public final class GgufModelSpec implements RuntimeSpec {
         this.path = Objects.requireNonNull(path, "path");
     }
 
-    /** Threads for matrix products, the calling thread included; defaults to the available processors. */
+    /** Threads for matrix products and attention, the calling thread included; defaults to the available processors. */
     public GgufModelSpec threads(int threads) {
         if (threads < 1 || threads > 1024) {
             throw new ConfigurationException("threads must be between 1 and 1024, was " + threads);

@@ -47,6 +47,7 @@ public class LayerKernelsBenchmark {
     private float[] keys;
     private float[] values;
     private float[] scores;
+    private float[] groupScores;
     private float[] scoreSource;
     private float[] attentionOutput;
 
@@ -62,6 +63,7 @@ public class LayerKernelsBenchmark {
         keys = uniform(positions * KV_DIMENSION, random);
         values = uniform(positions * KV_DIMENSION, random);
         scores = new float[positions];
+        groupScores = new float[(HEADS / KV_HEADS) * positions];
         scoreSource = uniform(positions, random);
         attentionOutput = new float[HEADS * HEAD_DIMENSION];
     }
@@ -108,6 +110,22 @@ public class LayerKernelsBenchmark {
             int kvOffset = (head / (HEADS / KV_HEADS)) * HEAD_DIMENSION;
             LayerKernels.attendHead(query, head * HEAD_DIMENSION, keys, values, KV_DIMENSION, kvOffset,
                     HEAD_DIMENSION, 0, positions - 1, 0.125f, 0f, scores, attentionOutput);
+        }
+        return attentionOutput;
+    }
+
+    /**
+     * The same layer as decode runs it since the attention work (docs/performance/attention.md): the four query heads
+     * of each KV head together, so the shared keys and values are read once per group. Bit-identical to
+     * {@link #attention}; one thread (decode splits the groups across the pool).
+     */
+    @Benchmark
+    public float[] attentionGroups() {
+        int group = HEADS / KV_HEADS;
+        for (int kvHead = 0; kvHead < KV_HEADS; kvHead++) {
+            LayerKernels.attendHeads(query, kvHead * group * HEAD_DIMENSION, group, keys, values, KV_DIMENSION,
+                    kvHead * HEAD_DIMENSION, HEAD_DIMENSION, 0, positions - 1, 0.125f, 0f, groupScores, positions,
+                    attentionOutput);
         }
         return attentionOutput;
     }

@@ -79,7 +79,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
      * Opens a model.
      *
      * @param contextLength tokens of context to allow; 0 means the model's trained context length
-     * @param threads       worker threads for matrix products (the calling thread counts as one)
+     * @param threads       worker threads for matrix products and attention (the calling thread counts as one)
      */
     public static LocalGgufRuntime open(Path path, int contextLength, int threads) {
         return open(path, contextLength, threads, Optional.empty());

@@ -18,7 +18,8 @@ public final class ForwardState {
     final float[] up;
     /** Output of a fused gate-up projection (empty when the model has separate ones). */
     final float[] gateUp;
-    final float[] attentionScores;
+    /** The attention split, with a scores buffer per worker share. */
+    final AttentionTask attention;
     final float[] ropeCos;
     final float[] ropeSin;
     /** cos/sin for sliding-window layers whose RoPE base differs from the global one (Gemma 3). */
@@ -46,7 +47,7 @@ public final class ForwardState {
         gate = new float[config.feedForwardLength()];
         up = new float[features.fusedGateUp() ? 0 : config.feedForwardLength()];
         gateUp = new float[features.fusedGateUp() ? 2 * config.feedForwardLength() : 0];
-        attentionScores = new float[contextLength];
+        attention = new AttentionTask(config, contextLength);
         ropeCos = new float[config.ropeDimensions() / 2];
         ropeSin = new float[config.ropeDimensions() / 2];
         slidingRopeCos = new float[config.ropeDimensions() / 2];

@@ -1,11 +1,13 @@
 package dev.hearth.local.internal.model;
 
 import dev.hearth.local.internal.tensor.FloatOps;
+import dev.hearth.local.internal.tensor.VectorExp;
 
 /**
  * The per-layer kernels of {@link TransformerModel} other than matrix products — RMSNorm, RoPE, the attention of one
- * head with its softmax — as static methods over plain arrays, so they can be benchmarked alone (JMH) and reused by
- * fused or batched paths without a second copy of the arithmetic.
+ * head (or of the query heads sharing a KV head) with its softmax, the gated activation — as static methods over
+ * plain arrays, so they can be benchmarked alone (JMH) and reused by fused or batched paths without a second copy of
+ * the arithmetic.
  */
 final class LayerKernels {
     private LayerKernels() {}
@@ -66,44 +68,68 @@ final class LayerKernels {
 
     /**
      * Turns {@code scores[first..last]} into softmax weights in place: subtracts the maximum before exponentiating so
-     * large scores cannot overflow.
+     * large scores cannot overflow (a score of −∞ becomes weight 0). At least one score must be finite. Max, exp
+     * ({@link VectorExp}) and the sum are vector passes with a fixed reduction order.
      */
     static void softmax(float[] scores, int first, int last) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = first; t <= last; t++) {
-            max = Math.max(max, scores[t]);
-        }
-        float sum = 0;
-        for (int t = first; t <= last; t++) {
-            float e = (float) Math.exp(scores[t] - max);
-            scores[t] = e;
-            sum += e;
-        }
-        float inverse = 1f / sum;
-        for (int t = first; t <= last; t++) {
-            scores[t] *= inverse;
-        }
+        int count = last - first + 1;
+        float max = FloatOps.max(scores, first, count);
+        float sum = VectorExp.expShiftedInPlace(scores, first, count, max);
+        FloatOps.scale(scores, first, count, 1f / sum);
     }
 
     /**
      * One query head attending over cached positions {@code [first, last]}: scaled (and optionally soft-capped)
-     * query·key scores, softmax, then the weighted sum of values added into {@code output[queryOffset ..)}, which the
-     * caller has zeroed. Keys and values are {@code kvDimension} floats per position; this head reads
-     * {@code headDimension} of them from {@code kvOffset}.
+     * query·key scores, softmax, then the weighted sum of values written to {@code output[queryOffset ..
+     * queryOffset+headDimension)}. Keys and values are {@code kvDimension} floats per position; this head reads
+     * {@code headDimension} of them from {@code kvOffset}. {@code scores[first..last]} is scratch.
      */
     static void attendHead(float[] query, int queryOffset, float[] keys, float[] values, int kvDimension, int kvOffset,
                            int headDimension, int first, int last, float scale, float softCap, float[] scores,
                            float[] output) {
-        for (int t = first; t <= last; t++) {
-            float score = FloatOps.dot(query, queryOffset, keys, t * kvDimension + kvOffset, headDimension) * scale;
-            if (softCap > 0) {
-                score = (float) (softCap * Math.tanh(score / softCap));
+        attendHeads(query, queryOffset, 1, keys, values, kvDimension, kvOffset, headDimension, first, last, scale,
+                softCap, scores, 0, output);
+    }
+
+    /** Positions per tile of {@link #attendHeads}: one KV head's keys (or values) of a tile stay in L1/L2. */
+    static final int POSITION_TILE = 128;
+
+    /**
+     * {@code heads} consecutive query heads (from {@code queryOffset}, {@code headDimension} apart) that share one KV
+     * head, attending over positions {@code [first, last]}, each exactly as {@link #attendHead} alone would: the
+     * results are bit-identical to one head at a time, whatever {@code heads} is. The q·k and value passes walk the
+     * positions in tiles of {@link #POSITION_TILE} and run every head over a tile before the next, so the shared
+     * keys and values come from memory once per group instead of once per head (at long context these passes are
+     * bound by memory, not arithmetic). Head {@code j}'s scores are {@code scores[j·scoreStride + first ..
+     * j·scoreStride + last]} (scratch; {@code scoreStride > last}); its output goes to the same place as its query.
+     */
+    static void attendHeads(float[] query, int queryOffset, int heads, float[] keys, float[] values, int kvDimension,
+                            int kvOffset, int headDimension, int first, int last, float scale, float softCap,
+                            float[] scores, int scoreStride, float[] output) {
+        int count = last - first + 1;
+        for (int tile = first; tile <= last; tile += POSITION_TILE) {
+            int tileLast = Math.min(last, tile + POSITION_TILE - 1);
+            for (int head = 0; head < heads; head++) {
+                FloatOps.dotRows(query, queryOffset + head * headDimension, keys, kvDimension, kvOffset, headDimension,
+                        tile, tileLast, scores, head * scoreStride);
             }
-            scores[t] = score;
         }
-        softmax(scores, first, last);
-        for (int t = first; t <= last; t++) {
-            FloatOps.axpy(scores[t], values, t * kvDimension + kvOffset, output, queryOffset, headDimension);
+        for (int head = 0; head < heads; head++) {
+            int base = head * scoreStride;
+            FloatOps.scale(scores, base + first, count, scale);
+            if (softCap > 0) {
+                for (int t = base + first; t <= base + last; t++) {
+                    scores[t] = (float) (softCap * Math.tanh(scores[t] / softCap));
+                }
+            }
+            softmax(scores, base + first, base + last);
+        }
+        for (int tile = first; tile <= last; tile += POSITION_TILE) {
+            int tileLast = Math.min(last, tile + POSITION_TILE - 1);
+            for (int head = 0; head < heads; head++) {
+                FloatOps.weightedRowSum(scores, head * scoreStride, tile, tileLast, values, kvDimension, kvOffset,
+                        headDimension, output, queryOffset + head * headDimension, tile != first);
+            }
         }
     }
 
@@ -124,12 +150,7 @@ final class LayerKernels {
     static void gatedActivation(Activation activation, float[] gate, int gateOffset, float[] up, int upOffset,
                                 float[] out, int outOffset, int count) {
         switch (activation) {
-            case SILU -> {
-                for (int i = 0; i < count; i++) {
-                    float g = gate[gateOffset + i];
-                    out[outOffset + i] = g / (1f + (float) Math.exp(-g)) * up[upOffset + i];
-                }
-            }
+            case SILU -> VectorExp.siluGate(gate, gateOffset, up, upOffset, out, outOffset, count);
             case GELU_TANH -> {
                 for (int i = 0; i < count; i++) {
                     out[outOffset + i] = geluTanh(gate[gateOffset + i]) * up[upOffset + i];

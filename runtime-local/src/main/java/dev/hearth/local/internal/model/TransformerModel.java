@@ -5,7 +5,6 @@ import dev.hearth.local.internal.tensor.FloatOps;
 import dev.hearth.local.internal.tensor.WeightMatrix;
 import dev.hearth.local.internal.threads.WorkerPool;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -14,7 +13,8 @@ import java.util.Objects;
  * session's KV cache, optional soft-capping) → optional post-norm → residual add → RMSNorm → gated feed-forward
  * (SwiGLU or GeGLU) → optional post-norm → residual add, then a final RMSNorm, the output projection and an optional
  * logit soft-cap. Every architecture runs this one pass; what differs is {@link ArchitectureFeatures} data. Reads top
- * to bottom like the papers; matrix-vector products are split across the worker pool by rows.
+ * to bottom like the papers; matrix-vector products are split across the worker pool by rows, attention by heads
+ * ({@link AttentionTask}).
  */
 public final class TransformerModel {
     private final ModelConfig config;
@@ -107,10 +107,10 @@ public final class TransformerModel {
      * but {@link #PREFILL_BLOCK_TOKENS} tokens at a time: each layer's projections multiply the weights with the whole
      * block ({@link WeightMatrix#matMul}), so the weights are read from memory once per block rather than once per
      * token, and attention runs per token against the cache with the causal (or sliding-window) limit of its own
-     * position. Every value — keys and values in the cache, the hidden state, the logits — is bit-identical to the
-     * one-token path: each (row, token) product uses the same row kernel, and norms, RoPE, attention and residual adds
-     * run per token with the same arithmetic in the same order. When {@code computeLogits}, the last token's logits
-     * are left in {@link ForwardState#logits()}.
+     * position (split across the pool by KV head group and token). Every value — keys and values in the cache, the
+     * hidden state, the logits — is bit-identical to the one-token path: each (row, token) product uses the same row
+     * kernel, and norms, RoPE, attention and residual adds run per token with the same arithmetic in the same order.
+     * When {@code computeLogits}, the last token's logits are left in {@link ForwardState#logits()}.
      */
     public void prefill(int[] tokens, int from, int to, KvCache cache, ForwardState state, WorkerPool pool,
                         boolean computeLogits) {
@@ -223,20 +223,7 @@ public final class TransformerModel {
             System.arraycopy(batch.value, kvOffset, values, (start + b) * kvDimension, kvDimension);
         }
         // every key of the block is in the cache now; each token still sees only positions up to its own
-        float scale = config.attentionScale();
-        float softCap = features.attentionSoftCap();
-        float[] scores = state.attentionScores;
-        Arrays.fill(batch.attentionOutput, 0, count * queryDimension, 0f);
-        for (int b = 0; b < count; b++) {
-            int position = start + b;
-            int firstVisible = config.slidingWindow().firstVisible(layer, position);
-            for (int head = 0; head < config.headCount(); head++) {
-                int headKvOffset = (head / config.queriesPerKvHead()) * headDimension;
-                LayerKernels.attendHead(batch.query, b * queryDimension + head * headDimension, keys, values,
-                        kvDimension, headKvOffset, headDimension, firstVisible, position, scale, softCap, scores,
-                        batch.attentionOutput);
-            }
-        }
+        state.attention.run(pool, layer, batch.query, keys, values, start, count, batch.attentionOutput);
         batch.matMul.run(pool, w.attentionOutput(), batch.attentionOutput, count, batch.projected);
         for (int b = 0; b < count; b++) {
             int offset = b * embedding;
@@ -317,17 +304,7 @@ public final class TransformerModel {
         System.arraycopy(state.key, 0, keys, position * kvDimension, kvDimension);
         System.arraycopy(state.value, 0, values, position * kvDimension, kvDimension);
 
-        int first = config.slidingWindow().firstVisible(layer, position);
-        int headDimension = config.headDimension();
-        float scale = config.attentionScale();
-        float softCap = features.attentionSoftCap();
-        float[] scores = state.attentionScores;
-        Arrays.fill(state.attentionOutput, 0f);
-        for (int head = 0; head < config.headCount(); head++) {
-            int kvOffset = (head / config.queriesPerKvHead()) * headDimension;
-            LayerKernels.attendHead(state.query, head * headDimension, keys, values, kvDimension, kvOffset,
-                    headDimension, first, position, scale, softCap, scores, state.attentionOutput);
-        }
+        state.attention.run(pool, layer, state.query, keys, values, position, 1, state.attentionOutput);
         matVec(w.attentionOutput(), state.attentionOutput, state.projected, state, pool);
         addBias(state.projected, w.attentionOutputBias());
         if (w.postAttentionNorm() != null) {

@@ -17,8 +17,17 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
+     * Work over the half-open item range [start, end) that also learns which share it is: share 0 is the caller,
+     * 1 .. threads-1 the workers, so a task can give each share its own scratch buffer without locks or allocation.
+     */
+    @FunctionalInterface
+    public interface ShareTask {
+        void run(int share, int start, int end);
+    }
+
+    /**
      * How long a thread waiting for the next call (a worker) or for the other shares (the caller) spins before it
-     * parks. Decode makes about four calls per layer with only microseconds of single-threaded work between them, and
+     * parks. Decode makes several calls per layer with only microseconds of single-threaded work between them, and
      * waking a parked thread costs tens of microseconds on a virtual machine; a short spin catches the next call
      * awake, and parking after it keeps an idle pool from burning a core.
      */
@@ -28,6 +37,7 @@ public final class WorkerPool implements AutoCloseable {
     private final Thread[] workers;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile RangeTask task;
+    private volatile ShareTask shareTask;
     private volatile int rows;
     /** Bumped for every call; workers run once per new value. */
     private volatile long round;
@@ -54,15 +64,43 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Runs {@code task} over [0, rowCount) split into contiguous shares, and returns when every share is done. */
     public synchronized void forRange(int rowCount, RangeTask task) {
-        if (closed) {
-            throw new IllegalStateException("worker pool is closed");
-        }
+        checkOpen();
         if (threads == 1 || rowCount < threads * 4) {
             task.run(0, rowCount);
             return;
         }
         this.task = task;
-        this.rows = rowCount;
+        dispatch(rowCount);
+    }
+
+    /**
+     * Runs {@code task} over [0, itemCount) split into {@link #threads()} contiguous shares (share s gets
+     * [itemCount·s/threads, itemCount·(s+1)/threads), possibly empty), and returns when every share is done. Unlike
+     * {@link #forRange} it splits even a few items, because each item may be large (one attention head over a long
+     * context); {@code inline} runs everything as share 0 on the calling thread instead, for work too small to be
+     * worth waking the workers.
+     */
+    public synchronized void forShares(int itemCount, boolean inline, ShareTask task) {
+        checkOpen();
+        if (threads == 1 || inline || itemCount < 2) {
+            if (itemCount > 0) {
+                task.run(0, 0, itemCount);
+            }
+            return;
+        }
+        this.shareTask = task;
+        dispatch(itemCount);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("worker pool is closed");
+        }
+    }
+
+    /** Hands the published task to the workers, runs share 0 here and waits for the rest. */
+    private void dispatch(int itemCount) {
+        this.rows = itemCount;
         this.caller = Thread.currentThread();
         this.workerFailure = null;
         pending.set(workers.length);
@@ -70,27 +108,36 @@ public final class WorkerPool implements AutoCloseable {
         for (Thread worker : workers) {
             LockSupport.unpark(worker);
         }
-        runShare(0, task, rowCount);
-        long spinUntil = System.nanoTime() + SPIN_NANOS;
-        while (pending.get() > 0) {
-            if (System.nanoTime() < spinUntil) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
+        try {
+            runShare(0, itemCount);
+        } finally {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (pending.get() > 0) {
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
             }
+            this.task = null;
+            this.shareTask = null;
         }
-        this.task = null;
         Throwable failure = workerFailure;
         if (failure != null) {
             throw new IllegalStateException("a worker thread failed: " + failure, failure);
         }
     }
 
-    private void runShare(int share, RangeTask work, int rowCount) {
-        int start = (int) ((long) rowCount * share / threads);
-        int end = (int) ((long) rowCount * (share + 1) / threads);
+    private void runShare(int share, int itemCount) {
+        int start = (int) ((long) itemCount * share / threads);
+        int end = (int) ((long) itemCount * (share + 1) / threads);
         if (start < end) {
-            work.run(start, end);
+            ShareTask sharing = shareTask;
+            if (sharing != null) {
+                sharing.run(share, start, end);
+            } else {
+                task.run(start, end);
+            }
         }
     }
 
@@ -109,7 +156,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             seen = current;
             try {
-                runShare(share, task, rows);
+                runShare(share, rows);
             } catch (Throwable failure) {
                 workerFailure = failure;
             } finally {

@@ -84,4 +84,96 @@ class FloatOpsTest {
         assertThatThrownBy(() -> FloatOps.sumOfSquares(shortArray, 1, n))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
+
+    /** Head dimensions of the parity models and real ones, plus widths that leave a scalar tail after the lanes. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8, 16, 17, 64, 72, 80, 128, 256})
+    void dotRowsMatchesEachRowsDotAndDoesNotDependOnTheRangeStart(int n) {
+        int stride = n + 13;
+        int rowOffset = 5;
+        int rowCount = 23;
+        float[] x = TestMatrices.randomVector(n + A_OFFSET, n + 11);
+        float[] rows = TestMatrices.randomVector(rowCount * stride, n + 12);
+        float[] out = new float[rowCount + 2];
+        out[0] = 42f;
+        FloatOps.dotRows(x, A_OFFSET, rows, stride, rowOffset, n, 1, rowCount - 1, out, 0);
+        assertThat(out[0]).as("before the range").isEqualTo(42f);
+        for (int t = 1; t < rowCount; t++) {
+            double expected = 0;
+            double magnitude = 0;
+            for (int i = 0; i < n; i++) {
+                double product = (double) x[A_OFFSET + i] * rows[t * stride + rowOffset + i];
+                expected += product;
+                magnitude += Math.abs(product);
+            }
+            assertThat((double) out[t]).as("row %d", t)
+                    .isCloseTo(expected, within(RELATIVE_TOLERANCE * magnitude + Float.MIN_NORMAL));
+            // the same row alone, or starting a group of four at another offset, gives the same bits
+            for (int first = Math.max(1, t - 3); first <= t; first++) {
+                float[] alone = new float[rowCount];
+                FloatOps.dotRows(x, A_OFFSET, rows, stride, rowOffset, n, first, t, alone, 0);
+                assertThat(alone[t]).as("row %d computed from %d", t, first).isEqualTo(out[t]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8, 16, 17, 64, 72, 128, 200})
+    void weightedRowSumEqualsRepeatedAxpyBitForBitAlsoInPieces(int n) {
+        int stride = n + 9;
+        int rowOffset = 4;
+        int rowCount = 19;
+        float[] weights = TestMatrices.randomVector(rowCount, n + 21);
+        float[] rows = TestMatrices.randomVector(rowCount * stride, n + 22);
+        float[] expected = new float[n + B_OFFSET + 3];
+        expected[n + B_OFFSET] = 9f;
+        float[] out = expected.clone();
+        java.util.Arrays.fill(out, B_OFFSET, B_OFFSET + n, Float.NaN);
+        for (int t = 2; t <= 17; t++) {
+            FloatOps.axpy(weights[t], rows, t * stride + rowOffset, expected, B_OFFSET, n);
+        }
+        FloatOps.weightedRowSum(weights, 0, 2, 17, rows, stride, rowOffset, n, out, B_OFFSET, false);
+        assertThat(out).containsExactly(expected);
+        // split into consecutive pieces that accumulate, with the weights at another base: the same bits
+        float[] shiftedWeights = new float[rowCount + 7];
+        System.arraycopy(weights, 0, shiftedWeights, 7, rowCount);
+        float[] pieces = expected.clone();
+        java.util.Arrays.fill(pieces, B_OFFSET, B_OFFSET + n, Float.NaN);
+        FloatOps.weightedRowSum(shiftedWeights, 7, 2, 4, rows, stride, rowOffset, n, pieces, B_OFFSET, false);
+        FloatOps.weightedRowSum(shiftedWeights, 7, 5, 5, rows, stride, rowOffset, n, pieces, B_OFFSET, true);
+        FloatOps.weightedRowSum(shiftedWeights, 7, 6, 17, rows, stride, rowOffset, n, pieces, B_OFFSET, true);
+        assertThat(pieces).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 15, 16, 17, 100})
+    void maxFindsTheLargestIncludingInfinitiesAndNaN(int n) {
+        float[] x = TestMatrices.randomVector(n + A_OFFSET + 2, n + 31);
+        x[A_OFFSET + n] = 1e9f; // just past the range: ignored
+        float expected = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            expected = Math.max(expected, x[A_OFFSET + i]);
+        }
+        assertThat(FloatOps.max(x, A_OFFSET, n)).isEqualTo(expected);
+        x[A_OFFSET + n / 2] = Float.POSITIVE_INFINITY;
+        assertThat(FloatOps.max(x, A_OFFSET, n)).isEqualTo(Float.POSITIVE_INFINITY);
+        x[A_OFFSET + n - 1] = Float.NaN;
+        assertThat(FloatOps.max(x, A_OFFSET, n)).isNaN();
+        assertThat(FloatOps.max(x, 0, 0)).isEqualTo(Float.NEGATIVE_INFINITY);
+    }
+
+    @org.junit.jupiter.api.Test
+    void rowKernelsRejectRowsOutsideTheTable() {
+        float[] x = new float[16];
+        float[] rows = new float[10 * 16];
+        float[] out = new float[16];
+        assertThatThrownBy(() -> FloatOps.dotRows(x, 0, rows, 16, 0, 16, 0, 10, out, 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> FloatOps.dotRows(x, 0, rows, 16, 4, 16, 0, 3, out, 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> FloatOps.weightedRowSum(out, 0, 0, 10, rows, 16, 0, 16, x, 0, false))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> FloatOps.dotRows(x, 0, rows, 16, 0, 16, 0, 3, out, 13))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }

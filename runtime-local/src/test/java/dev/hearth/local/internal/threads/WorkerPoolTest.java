@@ -1,0 +1,79 @@
+package dev.hearth.local.internal.threads;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link WorkerPool#forShares}: every item runs exactly once, each share's range is the documented contiguous slice
+ * and is run by its own thread (so per-share scratch buffers are never shared), inline runs everything on the caller,
+ * and a failing share fails the call after every share has finished.
+ */
+class WorkerPoolTest {
+    @Test
+    void sharesCoverEveryItemOnceWithTheirOwnSlice() {
+        try (WorkerPool pool = new WorkerPool(3, "share-test")) {
+            for (int items : new int[] {2, 3, 7, 32, 1000}) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(items);
+                AtomicIntegerArray shareOf = new AtomicIntegerArray(items);
+                String[] threadOfShare = new String[3];
+                pool.forShares(items, false, (share, start, end) -> {
+                    assertThat(start).isEqualTo(items * share / 3);
+                    assertThat(end).isEqualTo(items * (share + 1) / 3);
+                    synchronized (threadOfShare) {
+                        assertThat(threadOfShare[share]).isNull();
+                        threadOfShare[share] = Thread.currentThread().getName();
+                    }
+                    for (int item = start; item < end; item++) {
+                        runs.incrementAndGet(item);
+                        shareOf.set(item, share);
+                    }
+                });
+                for (int item = 0; item < items; item++) {
+                    assertThat(runs.get(item)).as("item %d of %d", item, items).isEqualTo(1);
+                }
+                if (items >= 3) {
+                    assertThat(threadOfShare).doesNotHaveDuplicates();
+                    assertThat(threadOfShare[0]).isEqualTo(Thread.currentThread().getName());
+                }
+            }
+        }
+    }
+
+    @Test
+    void inlineRunsEverythingOnTheCallerAsShareZero() {
+        try (WorkerPool pool = new WorkerPool(2, "inline-test")) {
+            int[] calls = new int[1];
+            pool.forShares(10, true, (share, start, end) -> {
+                assertThat(share).isZero();
+                assertThat(start).isZero();
+                assertThat(end).isEqualTo(10);
+                assertThat(Thread.currentThread().getName()).isNotEqualTo("inline-test-1");
+                calls[0]++;
+            });
+            pool.forShares(0, false, (share, start, end) -> calls[0] += 100);
+            assertThat(calls[0]).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFailingWorkerShareFailsTheCallAndThePoolStaysUsable() {
+        try (WorkerPool pool = new WorkerPool(2, "failing-test")) {
+            assertThatThrownBy(() -> pool.forShares(8, false, (share, start, end) -> {
+                if (share == 1) {
+                    throw new IllegalArgumentException("boom in share 1");
+                }
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("boom in share 1");
+            int[] items = new int[1];
+            pool.forRange(100, (start, end) -> {
+                synchronized (items) {
+                    items[0] += end - start;
+                }
+            });
+            assertThat(items[0]).isEqualTo(100);
+        }
+    }
+}
