@@ -56,6 +56,8 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
         for (int block = 0; block < blocksPerRow; block++) {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             float d = half(at + D_AT);
+            long scales0To7 = data.get(LittleEndian.LONG, at + SCALES_AT);
+            long scales8To15 = data.get(LittleEndian.LONG, at + SCALES_AT + 8);
             int xBlock = xOffset + block * SUPER_BLOCK_VALUES;
             for (int subBlock = 0; subBlock < SUB_BLOCKS; subBlock++) {
                 int xIndex = xBlock + subBlock * SUB_BLOCK_VALUES;
@@ -64,7 +66,7 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
                 for (int part = 1; part < PARTS; part++) {
                     sum = widen(quants, part).fma(FloatVector.fromArray(FLOAT, x, xIndex + part * FLOAT_LANES), sum);
                 }
-                total = sum.fma(FloatVector.broadcast(FLOAT, scale(at, d, subBlock)), total);
+                total = sum.fma(FloatVector.broadcast(FLOAT, scale(scales0To7, scales8To15, d, subBlock)), total);
             }
         }
         return KernelSpecies.sumLanesInOrder(total);
@@ -83,6 +85,8 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
         for (int block = 0; block < blocksPerRow; block++) {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             float d = half(at + D_AT);
+            long scales0To7 = data.get(LittleEndian.LONG, at + SCALES_AT);
+            long scales8To15 = data.get(LittleEndian.LONG, at + SCALES_AT + 8);
             int blockColumn = block * SUPER_BLOCK_VALUES;
             for (int subBlock = 0; subBlock < SUB_BLOCKS; subBlock++) {
                 int column = blockColumn + subBlock * SUB_BLOCK_VALUES;
@@ -96,7 +100,7 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
                     sumA = weights.fma(FloatVector.fromArray(FLOAT, x, xOffset + partColumn), sumA);
                     sumB = weights.fma(FloatVector.fromArray(FLOAT, x, x1Offset + partColumn), sumB);
                 }
-                FloatVector scale = FloatVector.broadcast(FLOAT, scale(at, d, subBlock));
+                FloatVector scale = FloatVector.broadcast(FLOAT, scale(scales0To7, scales8To15, d, subBlock));
                 totalA = sumA.fma(scale, totalA);
                 totalB = sumB.fma(scale, totalB);
             }
@@ -153,6 +157,15 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
     /** d·scale of sub-block {@code subBlock}. */
     private float scale(long at, float d, int subBlock) {
         return d * data.get(ValueLayout.JAVA_BYTE, at + SCALES_AT + subBlock);
+    }
+
+    /**
+     * d·scale of sub-block {@code subBlock}, the same float operation as {@link #scale(long, float, int)}, from the 16
+     * scale bytes read as two little-endian longs: one segment read per eight scales rather than one per scale.
+     */
+    private static float scale(long scales0To7, long scales8To15, float d, int subBlock) {
+        long scales = subBlock < 8 ? scales0To7 : scales8To15;
+        return d * (byte) (scales >>> 8 * (subBlock & 7));
     }
 
     // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.
