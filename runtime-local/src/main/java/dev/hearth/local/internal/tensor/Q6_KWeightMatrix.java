@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * values takes the low (k &lt; 2) or high (k ≥ 2) nibbles of ql[64h + 32·(k mod 2) ..] and bits 2k..2k+1 of
  * qh[32h ..]; value = (d·scale)·(q − 32).
  *
- * <p>The dot kernels walk the 16 sub-blocks of 16 values: each one's six-bit quants come from one 16-byte load of ql
- * and one of qh, put together with shifts and masks on 64-bit lanes (one instruction each; x86 has no byte shifts)
+ * <p>The dot kernels walk the eight groups of 32 values, two sub-blocks of 16 each: each sub-block's six-bit quants
+ * come from one 16-byte load of ql and one of qh, put together with shifts and masks on 64-bit lanes (one instruction each; x86 has no byte shifts)
  * and unbiased on the bytes, then widened once to float lanes. {@code Σ (q − 32)·x} costs one FMA per lane, and one
  * more FMA per sub-block applies d·scale. The lanes are summed once per row, not once per block.
  *
@@ -34,7 +34,8 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
     private static final int HALF_VALUES = 128;
     private static final int GROUP_VALUES = 32;
     private static final int SUB_BLOCK_VALUES = 16;
-    private static final int SUB_BLOCKS = SUPER_BLOCK_VALUES / SUB_BLOCK_VALUES;
+    /** Groups of 32 values (two sub-blocks sharing their ql and qh bytes' positions) per super-block. */
+    private static final int GROUPS = SUPER_BLOCK_VALUES / GROUP_VALUES;
     private static final int BLOCK_BYTES = 210;
     private static final int UPPER_BITS_AT = 128;
     private static final int SCALES_AT = 192;
@@ -59,14 +60,30 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
             long scales0To7 = data.get(LittleEndian.LONG, at + SCALES_AT);
             long scales8To15 = data.get(LittleEndian.LONG, at + SCALES_AT + 8);
             int xBlock = xOffset + block * SUPER_BLOCK_VALUES;
-            for (int subBlock = 0; subBlock < SUB_BLOCKS; subBlock++) {
-                int xIndex = xBlock + subBlock * SUB_BLOCK_VALUES;
-                ByteVector quants = quants(at, subBlock);
-                FloatVector sum = widen(quants, 0).mul(FloatVector.fromArray(FLOAT, x, xIndex));
+            for (int group = 0; group < GROUPS; group++) {
+                // Group g is group k = g mod 4 of half g / 4: sub-blocks 2g (values 0..15) and 2g + 1 (16..31).
+                int half = group >>> 2;
+                int k = group & 3;
+                long nibblesAt = at + 64L * half + GROUP_VALUES * (k & 1);
+                long upperAt = at + UPPER_BITS_AT + 32L * half;
+                int nibbleShift = 4 * (k >>> 1);
+                int upperShift = 2 * k;
+                long scales = half == 0 ? scales0To7 : scales8To15;
+                int xIndex = xBlock + group * GROUP_VALUES;
+                ByteVector first = quants(nibblesAt, upperAt, nibbleShift, upperShift);
+                ByteVector second = quants(nibblesAt + SUB_BLOCK_VALUES, upperAt + SUB_BLOCK_VALUES, nibbleShift,
+                        upperShift);
+                FloatVector firstSum = widen(first, 0).mul(FloatVector.fromArray(FLOAT, x, xIndex));
+                FloatVector secondSum =
+                        widen(second, 0).mul(FloatVector.fromArray(FLOAT, x, xIndex + SUB_BLOCK_VALUES));
                 for (int part = 1; part < PARTS; part++) {
-                    sum = widen(quants, part).fma(FloatVector.fromArray(FLOAT, x, xIndex + part * FLOAT_LANES), sum);
+                    int xPart = xIndex + part * FLOAT_LANES;
+                    firstSum = widen(first, part).fma(FloatVector.fromArray(FLOAT, x, xPart), firstSum);
+                    secondSum = widen(second, part)
+                            .fma(FloatVector.fromArray(FLOAT, x, xPart + SUB_BLOCK_VALUES), secondSum);
                 }
-                total = sum.fma(FloatVector.broadcast(FLOAT, scale(scales0To7, scales8To15, d, subBlock)), total);
+                total = firstSum.fma(FloatVector.broadcast(FLOAT, halfScale(scales, d, 2 * k)), total);
+                total = secondSum.fma(FloatVector.broadcast(FLOAT, halfScale(scales, d, 2 * k + 1)), total);
             }
         }
         return KernelSpecies.sumLanesInOrder(total);
@@ -88,21 +105,43 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
             long scales0To7 = data.get(LittleEndian.LONG, at + SCALES_AT);
             long scales8To15 = data.get(LittleEndian.LONG, at + SCALES_AT + 8);
             int blockColumn = block * SUPER_BLOCK_VALUES;
-            for (int subBlock = 0; subBlock < SUB_BLOCKS; subBlock++) {
-                int column = blockColumn + subBlock * SUB_BLOCK_VALUES;
-                ByteVector quants = quants(at, subBlock);
-                FloatVector weights = widen(quants, 0);
-                FloatVector sumA = weights.mul(FloatVector.fromArray(FLOAT, x, xOffset + column));
-                FloatVector sumB = weights.mul(FloatVector.fromArray(FLOAT, x, x1Offset + column));
+            for (int group = 0; group < GROUPS; group++) {
+                int half = group >>> 2;
+                int k = group & 3;
+                long nibblesAt = at + 64L * half + GROUP_VALUES * (k & 1);
+                long upperAt = at + UPPER_BITS_AT + 32L * half;
+                int nibbleShift = 4 * (k >>> 1);
+                int upperShift = 2 * k;
+                long scales = half == 0 ? scales0To7 : scales8To15;
+                int column = blockColumn + group * GROUP_VALUES;
+                ByteVector first = quants(nibblesAt, upperAt, nibbleShift, upperShift);
+                ByteVector second = quants(nibblesAt + SUB_BLOCK_VALUES, upperAt + SUB_BLOCK_VALUES, nibbleShift,
+                        upperShift);
+                FloatVector firstWeights = widen(first, 0);
+                FloatVector secondWeights = widen(second, 0);
+                int secondColumn = column + SUB_BLOCK_VALUES;
+                FloatVector firstSumA = firstWeights.mul(FloatVector.fromArray(FLOAT, x, xOffset + column));
+                FloatVector firstSumB = firstWeights.mul(FloatVector.fromArray(FLOAT, x, x1Offset + column));
+                FloatVector secondSumA = secondWeights.mul(FloatVector.fromArray(FLOAT, x, xOffset + secondColumn));
+                FloatVector secondSumB = secondWeights.mul(FloatVector.fromArray(FLOAT, x, x1Offset + secondColumn));
                 for (int part = 1; part < PARTS; part++) {
                     int partColumn = column + part * FLOAT_LANES;
-                    weights = widen(quants, part);
-                    sumA = weights.fma(FloatVector.fromArray(FLOAT, x, xOffset + partColumn), sumA);
-                    sumB = weights.fma(FloatVector.fromArray(FLOAT, x, x1Offset + partColumn), sumB);
+                    int secondPartColumn = partColumn + SUB_BLOCK_VALUES;
+                    firstWeights = widen(first, part);
+                    secondWeights = widen(second, part);
+                    firstSumA = firstWeights.fma(FloatVector.fromArray(FLOAT, x, xOffset + partColumn), firstSumA);
+                    firstSumB = firstWeights.fma(FloatVector.fromArray(FLOAT, x, x1Offset + partColumn), firstSumB);
+                    secondSumA = secondWeights.fma(
+                            FloatVector.fromArray(FLOAT, x, xOffset + secondPartColumn), secondSumA);
+                    secondSumB = secondWeights.fma(
+                            FloatVector.fromArray(FLOAT, x, x1Offset + secondPartColumn), secondSumB);
                 }
-                FloatVector scale = FloatVector.broadcast(FLOAT, scale(scales0To7, scales8To15, d, subBlock));
-                totalA = sumA.fma(scale, totalA);
-                totalB = sumB.fma(scale, totalB);
+                FloatVector firstScale = FloatVector.broadcast(FLOAT, halfScale(scales, d, 2 * k));
+                FloatVector secondScale = FloatVector.broadcast(FLOAT, halfScale(scales, d, 2 * k + 1));
+                totalA = firstSumA.fma(firstScale, totalA);
+                totalB = firstSumB.fma(firstScale, totalB);
+                totalA = secondSumA.fma(secondScale, totalA);
+                totalB = secondSumB.fma(secondScale, totalB);
             }
         }
         out[outIndex] = KernelSpecies.sumLanesInOrder(totalA);
@@ -135,22 +174,17 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
     }
 
     /**
-     * The 16 quants of sub-block {@code subBlock} (0..15) of the block at {@code at}, bias removed (−32..31). Its
-     * values are 16·j .. 16·j + 15 of group k = (subBlock / 2) mod 4 of half h = subBlock / 8, where j = subBlock mod
-     * 2: the low (k &lt; 2) or high nibbles of ql[64h + 32·(k mod 2) + 16j ..], and bits 2k, 2k+1 of qh[32h + 16j ..]
-     * moved to bits 4, 5 (shifted down by 2k, up by 4, then masked: the bits that cross into a neighbouring byte of
-     * the 64-bit lane are masked away).
+     * 16 quants of a group, bias removed (−32..31): the nibbles at {@code nibblesAt} shifted down by
+     * {@code nibbleShift} (0: low, 4: high) and masked, with bits {@code upperShift}, {@code upperShift + 1} of the
+     * bytes at {@code upperAt} moved to bits 4, 5 (shifted down, then up by 4, then masked: bits that cross into a
+     * neighbouring byte of the 64-bit lane are masked away). Both loads are little-endian, so byte i of the result is
+     * byte i in memory on every platform.
      */
-    private ByteVector quants(long at, int subBlock) {
-        int half = subBlock >>> 3;
-        int group = (subBlock >>> 1) & 3;
-        int sixteenth = subBlock & 1;
-        long nibblesAt = at + 64L * half + GROUP_VALUES * (group & 1) + SUB_BLOCK_VALUES * sixteenth;
-        long upperAt = at + UPPER_BITS_AT + 32L * half + SUB_BLOCK_VALUES * sixteenth;
+    private ByteVector quants(long nibblesAt, long upperAt, int nibbleShift, int upperShift) {
         LongVector nibbles = LongVector.fromMemorySegment(LONGS_16_BYTES, data, nibblesAt, LittleEndian.ORDER)
-                .lanewise(VectorOperators.LSHR, 4 * (group >>> 1)).and(LOW_NIBBLES);
+                .lanewise(VectorOperators.LSHR, nibbleShift).and(LOW_NIBBLES);
         LongVector upper = LongVector.fromMemorySegment(LONGS_16_BYTES, data, upperAt, LittleEndian.ORDER)
-                .lanewise(VectorOperators.LSHR, 2 * group).lanewise(VectorOperators.LSHL, 4).and(UPPER_BITS);
+                .lanewise(VectorOperators.LSHR, upperShift).lanewise(VectorOperators.LSHL, 4).and(UPPER_BITS);
         return nibbles.or(upper).reinterpretAsBytes().sub(BIAS);
     }
 
@@ -160,12 +194,11 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
     }
 
     /**
-     * d·scale of sub-block {@code subBlock}, the same float operation as {@link #scale(long, float, int)}, from the 16
-     * scale bytes read as two little-endian longs: one segment read per eight scales rather than one per scale.
+     * d·scale of sub-block {@code subBlock} of a half, the same float operation as {@link #scale(long, float, int)},
+     * from the half's eight scale bytes read as one little-endian long: one segment read per eight scales.
      */
-    private static float scale(long scales0To7, long scales8To15, float d, int subBlock) {
-        long scales = subBlock < 8 ? scales0To7 : scales8To15;
-        return d * (byte) (scales >>> 8 * (subBlock & 7));
+    private static float halfScale(long scales, float d, int subBlock) {
+        return d * (byte) (scales >>> 8 * subBlock);
     }
 
     // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.
