@@ -19,10 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * values takes the low (k &lt; 2) or high (k ≥ 2) nibbles of ql[64h + 32·(k mod 2) ..] and bits 2k..2k+1 of
  * qh[32h ..]; value = (d·scale)·(q − 32).
  *
- * <p>The dot kernels walk the eight groups of 32 values, two sub-blocks of 16 each: each sub-block's six-bit quants
- * come from one 16-byte load of ql and one of qh, put together with shifts and masks on 64-bit lanes (one instruction each; x86 has no byte shifts)
- * and unbiased on the bytes, then widened once to float lanes. {@code Σ (q − 32)·x} costs one FMA per lane, and one
- * more FMA per sub-block applies d·scale. The lanes are summed once per row, not once per block.
+ * <p>The dot kernels walk the eight groups of 32 values, two sub-blocks of 16 each, which share their addresses,
+ * shift counts and scale word (that scalar work, not the vector work, dominated a loop over single sub-blocks). Each
+ * sub-block's six-bit quants come from one 16-byte load of ql and one of qh, put together with shifts and masks on
+ * 64-bit lanes (one instruction each; x86 has no byte shifts), unbiased on the bytes, then widened once to float
+ * lanes. {@code Σ (q − 32)·x} costs one FMA per lane, and one more FMA per sub-block applies d·scale. The lanes are
+ * summed once per row, not once per block.
  *
  * <p>matVec keeps the default {@link BlockWeightMatrix#rowDotGroup} (four {@link #rowDot} calls): walking four rows
  * side by side, written out, takes this kernel past C2's inlining node budget (its vector steps then stay calls and
