@@ -40,6 +40,7 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
     private static final int NIBBLES_AT = 16;
     /** Nibble bytes per load: 16 values of each of a chunk's two sub-blocks. */
     private static final int LOAD_BYTES = 16;
+    private static final int LOADS_PER_CHUNK = SUB_BLOCK_VALUES / LOAD_BYTES;
     /** Float vectors per load: 1, 2 or 4. */
     private static final int PARTS_PER_LOAD = QuantLanes.PARTS_PER_16_VALUES;
     /** Sixteen nibble bytes as two 64-bit lanes, for the shift (x86 has no byte shift). */
@@ -71,21 +72,18 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
                 FloatVector oddScale = FloatVector.broadcast(FLOAT, scale(scales, d, even + 1));
                 FloatVector oddOffset = FloatVector.broadcast(FLOAT, minOffset(mins, dMin, even + 1));
                 long nibbles = at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES;
-                LongVector packedFirst = load16(nibbles);
-                LongVector packedSecond = load16(nibbles + LOAD_BYTES);
-                ByteVector evenFirst = lowNibbles(packedFirst);
-                ByteVector oddFirst = highNibbles(packedFirst);
-                ByteVector evenSecond = lowNibbles(packedSecond);
-                ByteVector oddSecond = highNibbles(packedSecond);
-                for (int part = 0; part < PARTS_PER_LOAD; part++) {
-                    int xPart = xIndex + part * FLOAT_LANES;
-                    evenSubBlocks = affinePart(evenFirst, part, evenScale, evenOffset, x, xPart, evenSubBlocks);
-                    oddSubBlocks = affinePart(oddFirst, part, oddScale, oddOffset, x, xPart + SUB_BLOCK_VALUES,
-                            oddSubBlocks);
-                    evenSubBlocks = affinePart(evenSecond, part, evenScale, evenOffset, x, xPart + LOAD_BYTES,
-                            evenSubBlocks);
-                    oddSubBlocks = affinePart(oddSecond, part, oddScale, oddOffset, x,
-                            xPart + LOAD_BYTES + SUB_BLOCK_VALUES, oddSubBlocks);
+                for (int load = 0; load < LOADS_PER_CHUNK; load++) {
+                    LongVector packed = load16(nibbles + load * LOAD_BYTES);
+                    ByteVector evenQuants = packed.and(LOW_NIBBLES).reinterpretAsBytes();
+                    ByteVector oddQuants =
+                            packed.lanewise(VectorOperators.LSHR, 4).and(LOW_NIBBLES).reinterpretAsBytes();
+                    for (int part = 0; part < PARTS_PER_LOAD; part++) {
+                        int xPart = xIndex + load * LOAD_BYTES + part * FLOAT_LANES;
+                        evenSubBlocks =
+                                affinePart(evenQuants, part, evenScale, evenOffset, x, xPart, evenSubBlocks);
+                        oddSubBlocks = affinePart(oddQuants, part, oddScale, oddOffset, x,
+                                xPart + SUB_BLOCK_VALUES, oddSubBlocks);
+                    }
                 }
             }
         }
@@ -122,34 +120,25 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
                 FloatVector oddScale = FloatVector.broadcast(FLOAT, scale(scales, d, even + 1));
                 FloatVector oddOffset = FloatVector.broadcast(FLOAT, minOffset(mins, dMin, even + 1));
                 long nibbles = at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES;
-                LongVector packedFirst = load16(nibbles);
-                LongVector packedSecond = load16(nibbles + LOAD_BYTES);
-                ByteVector evenFirst = lowNibbles(packedFirst);
-                ByteVector oddFirst = highNibbles(packedFirst);
-                ByteVector evenSecond = lowNibbles(packedSecond);
-                ByteVector oddSecond = highNibbles(packedSecond);
-                for (int part = 0; part < PARTS_PER_LOAD; part++) {
-                    int evenColumn = column + part * FLOAT_LANES;
-                    int oddColumn = evenColumn + SUB_BLOCK_VALUES;
-                    FloatVector weights = widenPart(evenFirst, part).fma(evenScale, evenOffset);
-                    evenSubBlocksA =
-                            weights.fma(FloatVector.fromArray(FLOAT, x, xOffset + evenColumn), evenSubBlocksA);
-                    evenSubBlocksB =
-                            weights.fma(FloatVector.fromArray(FLOAT, x, x1Offset + evenColumn), evenSubBlocksB);
-                    weights = widenPart(oddFirst, part).fma(oddScale, oddOffset);
-                    oddSubBlocksA = weights.fma(FloatVector.fromArray(FLOAT, x, xOffset + oddColumn), oddSubBlocksA);
-                    oddSubBlocksB =
-                            weights.fma(FloatVector.fromArray(FLOAT, x, x1Offset + oddColumn), oddSubBlocksB);
-                    weights = widenPart(evenSecond, part).fma(evenScale, evenOffset);
-                    evenSubBlocksA = weights.fma(
-                            FloatVector.fromArray(FLOAT, x, xOffset + evenColumn + LOAD_BYTES), evenSubBlocksA);
-                    evenSubBlocksB = weights.fma(
-                            FloatVector.fromArray(FLOAT, x, x1Offset + evenColumn + LOAD_BYTES), evenSubBlocksB);
-                    weights = widenPart(oddSecond, part).fma(oddScale, oddOffset);
-                    oddSubBlocksA = weights.fma(
-                            FloatVector.fromArray(FLOAT, x, xOffset + oddColumn + LOAD_BYTES), oddSubBlocksA);
-                    oddSubBlocksB = weights.fma(
-                            FloatVector.fromArray(FLOAT, x, x1Offset + oddColumn + LOAD_BYTES), oddSubBlocksB);
+                for (int load = 0; load < LOADS_PER_CHUNK; load++) {
+                    LongVector packed = load16(nibbles + load * LOAD_BYTES);
+                    ByteVector evenQuants = packed.and(LOW_NIBBLES).reinterpretAsBytes();
+                    ByteVector oddQuants =
+                            packed.lanewise(VectorOperators.LSHR, 4).and(LOW_NIBBLES).reinterpretAsBytes();
+                    for (int part = 0; part < PARTS_PER_LOAD; part++) {
+                        int evenColumn = column + load * LOAD_BYTES + part * FLOAT_LANES;
+                        int oddColumn = evenColumn + SUB_BLOCK_VALUES;
+                        FloatVector evenWeights = widenPart(evenQuants, part).fma(evenScale, evenOffset);
+                        FloatVector oddWeights = widenPart(oddQuants, part).fma(oddScale, oddOffset);
+                        evenSubBlocksA = evenWeights.fma(FloatVector.fromArray(FLOAT, x, xOffset + evenColumn),
+                                evenSubBlocksA);
+                        evenSubBlocksB = evenWeights.fma(FloatVector.fromArray(FLOAT, x, x1Offset + evenColumn),
+                                evenSubBlocksB);
+                        oddSubBlocksA = oddWeights.fma(FloatVector.fromArray(FLOAT, x, xOffset + oddColumn),
+                                oddSubBlocksA);
+                        oddSubBlocksB = oddWeights.fma(FloatVector.fromArray(FLOAT, x, x1Offset + oddColumn),
+                                oddSubBlocksB);
+                    }
                 }
             }
         }
@@ -217,15 +206,6 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
 
     private static ByteVector lowNibbles(ByteVector packed) {
         return packed.and((byte) 0x0F);
-    }
-
-    private static ByteVector lowNibbles(LongVector packed) {
-        return packed.and(LOW_NIBBLES).reinterpretAsBytes();
-    }
-
-    /** The high nibbles, shifted down in 64-bit lanes (one instruction; a byte shift is several on x86) and masked. */
-    private static ByteVector highNibbles(LongVector packed) {
-        return packed.lanewise(VectorOperators.LSHR, 4).and(LOW_NIBBLES).reinterpretAsBytes();
     }
 
     private static ByteVector highNibbles(ByteVector packed) {

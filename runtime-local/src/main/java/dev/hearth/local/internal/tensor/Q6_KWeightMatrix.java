@@ -116,34 +116,25 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
                 int upperShift = 2 * k;
                 long scales = half == 0 ? scales0To7 : scales8To15;
                 int column = blockColumn + group * GROUP_VALUES;
-                ByteVector first = quants(nibblesAt, upperAt, nibbleShift, upperShift);
-                ByteVector second = quants(nibblesAt + SUB_BLOCK_VALUES, upperAt + SUB_BLOCK_VALUES, nibbleShift,
-                        upperShift);
-                FloatVector firstWeights = widen(first, 0);
-                FloatVector secondWeights = widen(second, 0);
-                int secondColumn = column + SUB_BLOCK_VALUES;
-                FloatVector firstSumA = firstWeights.mul(FloatVector.fromArray(FLOAT, x, xOffset + column));
-                FloatVector firstSumB = firstWeights.mul(FloatVector.fromArray(FLOAT, x, x1Offset + column));
-                FloatVector secondSumA = secondWeights.mul(FloatVector.fromArray(FLOAT, x, xOffset + secondColumn));
-                FloatVector secondSumB = secondWeights.mul(FloatVector.fromArray(FLOAT, x, x1Offset + secondColumn));
-                for (int part = 1; part < PARTS; part++) {
-                    int partColumn = column + part * FLOAT_LANES;
-                    int secondPartColumn = partColumn + SUB_BLOCK_VALUES;
-                    firstWeights = widen(first, part);
-                    secondWeights = widen(second, part);
-                    firstSumA = firstWeights.fma(FloatVector.fromArray(FLOAT, x, xOffset + partColumn), firstSumA);
-                    firstSumB = firstWeights.fma(FloatVector.fromArray(FLOAT, x, x1Offset + partColumn), firstSumB);
-                    secondSumA = secondWeights.fma(
-                            FloatVector.fromArray(FLOAT, x, xOffset + secondPartColumn), secondSumA);
-                    secondSumB = secondWeights.fma(
-                            FloatVector.fromArray(FLOAT, x, x1Offset + secondPartColumn), secondSumB);
+                // The group's two sub-blocks in a loop, not written out as in rowDot: this method holds twice the
+                // vector steps per sub-block, and written out it exceeds C2's inlining node budget.
+                for (int sixteenth = 0; sixteenth < 2; sixteenth++) {
+                    int offset = sixteenth * SUB_BLOCK_VALUES;
+                    ByteVector quants = quants(nibblesAt + offset, upperAt + offset, nibbleShift, upperShift);
+                    int subColumn = column + offset;
+                    FloatVector weights = widen(quants, 0);
+                    FloatVector sumA = weights.mul(FloatVector.fromArray(FLOAT, x, xOffset + subColumn));
+                    FloatVector sumB = weights.mul(FloatVector.fromArray(FLOAT, x, x1Offset + subColumn));
+                    for (int part = 1; part < PARTS; part++) {
+                        int partColumn = subColumn + part * FLOAT_LANES;
+                        weights = widen(quants, part);
+                        sumA = weights.fma(FloatVector.fromArray(FLOAT, x, xOffset + partColumn), sumA);
+                        sumB = weights.fma(FloatVector.fromArray(FLOAT, x, x1Offset + partColumn), sumB);
+                    }
+                    FloatVector scale = FloatVector.broadcast(FLOAT, halfScale(scales, d, 2 * k + sixteenth));
+                    totalA = sumA.fma(scale, totalA);
+                    totalB = sumB.fma(scale, totalB);
                 }
-                FloatVector firstScale = FloatVector.broadcast(FLOAT, halfScale(scales, d, 2 * k));
-                FloatVector secondScale = FloatVector.broadcast(FLOAT, halfScale(scales, d, 2 * k + 1));
-                totalA = firstSumA.fma(firstScale, totalA);
-                totalB = firstSumB.fma(firstScale, totalB);
-                totalA = secondSumA.fma(secondScale, totalA);
-                totalB = secondSumB.fma(secondScale, totalB);
             }
         }
         out[outIndex] = KernelSpecies.sumLanesInOrder(totalA);
