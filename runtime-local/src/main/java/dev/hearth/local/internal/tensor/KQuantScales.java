@@ -59,6 +59,24 @@ final class KQuantScales {
         }
     }
 
+    /**
+     * The eight 6-bit Q4_K/Q5_K scales of a block, one per byte (byte i is sub-block i's scale, as
+     * {@link Packed#scale} decodes it), from the packed bytes 0..7 ({@code first8}, little-endian) and 8..11
+     * ({@code last4}): branch-free register arithmetic for the kernels' inner loops.
+     */
+    static long sixBitScales(long first8, int last4) {
+        long subBlocks0To3 = first8 & 0x3F3F3F3FL;
+        long subBlocks4To7 = (last4 & 0x0F0F0F0FL) | ((first8 >>> 6) & 0x03030303L) << 4;
+        return subBlocks0To3 | subBlocks4To7 << 32;
+    }
+
+    /** The eight 6-bit Q4_K/Q5_K mins of a block, one per byte, like {@link #sixBitScales}. */
+    static long sixBitMins(long first8, int last4) {
+        long subBlocks0To3 = (first8 >>> 32) & 0x3F3F3F3FL;
+        long subBlocks4To7 = ((last4 >>> 4) & 0x0F0F0F0FL) | ((first8 >>> 38) & 0x03030303L) << 4;
+        return subBlocks0To3 | subBlocks4To7 << 32;
+    }
+
     /** Packs eight 6-bit scales and mins the way {@link #scale} and {@link #min} read them. */
     static void pack(int[] scales, int[] mins, MemorySegment out, long at) {
         for (int subBlock = 0; subBlock < 8; subBlock++) {

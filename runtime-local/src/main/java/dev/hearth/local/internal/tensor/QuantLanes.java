@@ -15,11 +15,13 @@ import jdk.incubator.vector.VectorShuffle;
  * legacy Q5 formats' 32-bit fifth-bit word, and the dequantising stores (the embedding-lookup path, where a call per
  * sub-block costs nothing).
  *
- * <p>The dot-product steps are deliberately <em>not</em> here. Every kernel forms each weight (scale·q, or
- * scale·q + offset for formats with a min) before it meets x — a factored-out min could cancel catastrophically
- * against the scaled sum — with private copies of those one-line steps: a vector helper shared by every format gets
- * compiled on its own early, after which C2 refuses to inline it into a kernel ("already compiled into a big method"),
- * boxing every vector crossing the call; whole formats ran five to ten times slower depending on which ran first.
+ * <p>The dot-product steps are deliberately <em>not</em> here. Formats without a min apply their scale once per
+ * block or sub-block to {@code Σ q·x}; formats with a min form each weight (scale·q + offset) before it meets x —
+ * a factored-out min can cancel against the scaled sum, and with 16-lane floats factoring it saves nothing
+ * (docs/performance/k-quants.md). Each kernel has private copies of its one-line steps: a vector helper shared by
+ * every format gets compiled on its own early, after which C2 refuses to inline it into a kernel ("already compiled
+ * into a big method"), boxing every vector crossing the call; whole formats ran five to ten times slower depending on
+ * which ran first.
  *
  * <p>Parts are {@link KernelSpecies#FLOAT_LANES} (4, 8 or 16) values, so 16-value sub-blocks are whole parts at every
  * supported vector width.

@@ -176,6 +176,46 @@ class WeightMatrixTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("supportedTypes")
+    void decodeAndBatchedPrefillGiveBitIdenticalDotProducts(GgmlType type) {
+        // Decode (matVec: rows in groups of four, then one at a time), batched prefill (matMul: one row with a pair of
+        // tokens, then a leftover token) and dot must produce the same float for the same row and input, or a prompt
+        // processed in a batch would continue differently from the same prompt fed token by token. Nine rows over
+        // [1, 8): a group of four plus three single rows; three tokens: a pair plus a leftover. Run enough times for
+        // C2 to compile the kernels, whose results must not differ from the interpreter's either.
+        int rows = 9;
+        int cols = type.blockSize() == 256 ? 512 : 128;
+        int rowStart = 1;
+        int rowEnd = 8;
+        int tokens = 3;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = TestMatrices.build(arena, type, rows, cols, Placement.ODD_BYTE_OFFSET, 500);
+            WeightMatrix matrix = WeightMatrix.of(type, data, rows, cols);
+            float[] inputs = TestMatrices.randomVector(tokens * cols, 501);
+            float[] batched = new float[tokens * rows];
+            float[] decoded = new float[rows];
+            for (int repetition = 0; repetition < 300; repetition++) {
+                matrix.matMul(inputs, tokens, batched, rowStart, rowEnd);
+                for (int token = 0; token < tokens; token++) {
+                    float[] x = Arrays.copyOfRange(inputs, token * cols, (token + 1) * cols);
+                    matrix.matVec(x, decoded, rowStart, rowEnd);
+                    for (int row = rowStart; row < rowEnd; row++) {
+                        float dot = matrix.dot(row, inputs, token * cols);
+                        if (Float.floatToRawIntBits(decoded[row]) != Float.floatToRawIntBits(dot)
+                                || Float.floatToRawIntBits(batched[token * rows + row])
+                                        != Float.floatToRawIntBits(dot)) {
+                            assertThat(new float[] {decoded[row], batched[token * rows + row]})
+                                    .as("%s token %d row %d, repetition %d: matVec and matMul vs dot %s", type,
+                                            token, row, repetition, dot)
+                                    .containsExactly(dot, dot);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void matMulRejectsShortInputsAndOutputs() {
         try (Arena arena = Arena.ofConfined()) {
