@@ -106,41 +106,6 @@ class WeightMatrixTest {
         }
     }
 
-    /**
-     * Batched prefill must reproduce decode exactly (the prefix cache and the bit-for-bit prefill tests rely on it):
-     * matMul, through whatever tiling and register blocking a format uses, equals matVec per token, and matVec's
-     * row groups equal {@code dot} per row. 70 rows of 2048 cols span several prefill tiles and leave a row group
-     * remainder; the loop runs enough times for C2 to compile the kernels mid-test.
-     */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("supportedTypes")
-    void matMulEqualsMatVecPerTokenAndMatVecEqualsDotBitForBit(GgmlType type) {
-        try (Arena arena = Arena.ofConfined()) {
-            int rows = 70;
-            int cols = 2048;
-            MemorySegment data = TestMatrices.build(arena, type, rows, cols, Placement.ALIGNED, 900);
-            WeightMatrix matrix = WeightMatrix.of(type, data, rows, cols);
-            for (int round = 0; round < 40; round++) {
-                int batchSize = 1 + round % 5;
-                float[] inputs = TestMatrices.randomVector(batchSize * cols, 1000 + round);
-                float[] batched = new float[batchSize * rows];
-                matrix.matMul(inputs, batchSize, batched, 1, rows - 1);
-                for (int token = 0; token < batchSize; token++) {
-                    float[] x = Arrays.copyOfRange(inputs, token * cols, (token + 1) * cols);
-                    float[] single = new float[rows];
-                    matrix.matVec(x, single, 1, rows - 1);
-                    for (int row = 1; row < rows - 1; row++) {
-                        assertThat(batched[token * rows + row]).as("round %d token %d row %d", round, token, row)
-                                .isEqualTo(single[row]);
-                        if (round % 10 == 9) {
-                            assertThat(matrix.dot(row, x, 0)).as("dot of row %d", row).isEqualTo(single[row]);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("formatsAndPlacements")
     void matMulMatchesScalarReferenceForEveryTokenAndTouchesOnlyTheRequestedRows(GgmlType type, Placement placement) {
