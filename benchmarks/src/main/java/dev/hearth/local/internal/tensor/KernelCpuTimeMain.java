@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 /**
  * One weight kernel timed by the calling thread's CPU time rather than wall time, so a comparison between two builds
  * still means something while other processes share the cores (JMH's wall-clock averages did not, on this project's
- * 2-core machine). Arguments: {@code TYPE matVec|matMul ROWS COLS [TOKENS]}, e.g. {@code Q8_0 matVec 8192 8192} (71 MB,
+ * 2-core machine). Arguments: {@code TYPE matVec|matMul|dots ROWS COLS [TOKENS]} ({@code dots}: one row at a time), e.g. {@code Q8_0 matVec 8192 8192} (71 MB,
  * streamed from memory as decode does) or {@code Q4_0 matMul 2048 2048 32} (one prefill block). Prints the best of 20
  * timed rounds after 10 warm-up rounds: milliseconds, weight GB/s and GFLOP/s per CPU second.
  */
@@ -19,7 +19,7 @@ public final class KernelCpuTimeMain {
 
     public static void main(String[] a) {
         if (a.length < 4) {
-            System.err.println("usage: KernelCpuTimeMain TYPE matVec|matMul ROWS COLS [TOKENS]");
+            System.err.println("usage: KernelCpuTimeMain TYPE matVec|matMul|dots ROWS COLS [TOKENS]");
             System.exit(2);
         }
         GgmlType type = GgmlType.valueOf(a[0]);
@@ -41,7 +41,15 @@ public final class KernelCpuTimeMain {
             long c0 = bean.getCurrentThreadCpuTime();
             int reps = op.equals("matMul") ? 1 : 4;
             for (int k = 0; k < reps; k++) {
-                if (op.equals("matMul")) m.matMul(x, tokens, out, 0, rows); else m.matVec(x, out, 0, rows);
+                switch (op) {
+                    case "matMul" -> m.matMul(x, tokens, out, 0, rows);
+                    case "dots" -> {
+                        for (int row = 0; row < rows; row++) {
+                            out[row] = m.dot(row, x, 0);
+                        }
+                    }
+                    default -> m.matVec(x, out, 0, rows);
+                }
             }
             double ms = (bean.getCurrentThreadCpuTime() - c0) / 1e6 / reps;
             if (it >= 10) best = Math.min(best, ms);

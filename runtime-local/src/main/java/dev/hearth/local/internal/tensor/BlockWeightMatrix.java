@@ -13,9 +13,6 @@ import java.lang.foreign.ValueLayout;
 abstract sealed class BlockWeightMatrix implements WeightMatrix
         permits F32WeightMatrix, F16WeightMatrix, Bf16WeightMatrix, Q8_0WeightMatrix, Q4_0WeightMatrix, Q4_1WeightMatrix, Q5_0WeightMatrix, Q5_1WeightMatrix, Q2_KWeightMatrix, Q3_KWeightMatrix,
                 Q4_KWeightMatrix, Q5_KWeightMatrix, Q6_KWeightMatrix {
-    /** Rows {@link #rowDotGroup} computes together. */
-    static final int ROW_GROUP = 4;
-
     final MemorySegment data;
     private final GgmlType type;
     final int rows;
@@ -57,11 +54,7 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
     @Override
     public final void matVec(float[] x, float[] out, int rowStart, int rowEnd) {
         MatrixArguments.checkMatVec(this, x, out, rowStart, rowEnd);
-        int row = rowStart;
-        for (; row + ROW_GROUP <= rowEnd; row += ROW_GROUP) {
-            rowDotGroup(row * rowBytes, x, 0, out, row);
-        }
-        for (; row < rowEnd; row++) {
+        for (int row = rowStart; row < rowEnd; row++) {
             out[row] = rowDot(row * rowBytes, x, 0);
         }
     }
@@ -105,20 +98,6 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
     void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
         out[outIndex] = rowDot(rowOffset, x, xOffset);
         out[outIndex + rows] = rowDot(rowOffset, x, xOffset + cols);
-    }
-
-    /**
-     * {@link #rowDot} of {@link #ROW_GROUP} consecutive rows, the first starting at byte {@code rowOffset}, results at
-     * {@code out[outIndex ..]}. Decode reads every weight once from memory, and a kernel that walks one row at a time
-     * leaves the memory system idle while it computes: on the machine in docs/PERFORMANCE.md a 71 MB Q8_0 matVec
-     * streamed 8.5 GB/s per CPU second that way and 12.5 GB/s walking four rows side by side (four streams in flight,
-     * each block's slice of {@code x} loaded once for four rows). Formats override it where that was measured to pay;
-     * the results must equal {@code rowDot} per row bit for bit.
-     */
-    void rowDotGroup(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
-        for (int k = 0; k < ROW_GROUP; k++) {
-            out[outIndex + k] = rowDot(rowOffset + k * rowBytes, x, xOffset);
-        }
     }
 
     /** Writes the row starting at byte {@code rowOffset} to {@code out[offset ..]}; arguments already checked. */
