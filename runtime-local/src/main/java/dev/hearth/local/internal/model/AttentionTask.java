@@ -16,12 +16,8 @@ import dev.hearth.local.internal.threads.WorkerPool;
  * {@link MatMulTask}: the pool publishes the task through a volatile write before workers read these fields.
  */
 final class AttentionTask implements WorkerPool.ShareTask {
-    /**
-     * Below this many multiply-adds per q·k pass (heads × positions × head dimension, summed over the block) the
-     * attention runs on the calling thread: waking the workers costs more than the work. Where the line falls changes
-     * no result, only who computes it.
-     */
-    static final long MIN_SPLIT_WORK = 1 << 16;
+    /** Multiply-adds per q·k pass (heads × positions × head dimension, summed over the block) worth splitting. */
+    static final long MIN_SPLIT_WORK = WorkerPool.MIN_SPLIT_WORK;
 
     private final ModelConfig config;
     private final int contextLength;

@@ -44,7 +44,9 @@ final class GatedFeedForwardTask implements WorkerPool.RangeTask {
         this.upOut = upOut;
         this.out = out;
         try {
-            pool.forRange(width, this);
+            // gate and up rows: two rows per unit of width
+            long work = 2L * width * gate.cols() * batchSize;
+            pool.forRange(width, work < WorkerPool.MIN_SPLIT_WORK, this);
         } finally {
             this.gate = null;
             this.up = null;

@@ -21,7 +21,8 @@ final class MatMulTask implements WorkerPool.RangeTask {
         this.batchSize = batchSize;
         this.outputs = outputs;
         try {
-            pool.forRange(matrix.rows(), this);
+            long work = (long) matrix.rows() * matrix.cols() * batchSize;
+            pool.forRange(matrix.rows(), work < WorkerPool.MIN_SPLIT_WORK, this);
         } finally {
             this.matrix = null;
             this.inputs = null;

@@ -33,7 +33,8 @@ final class QkvTask implements WorkerPool.RangeTask {
         this.keyOut = keyOut;
         this.valueOut = valueOut;
         try {
-            pool.forRange(query.rows() + key.rows() + value.rows(), this);
+            int rows = query.rows() + key.rows() + value.rows();
+            pool.forRange(rows, (long) rows * query.cols() * batchSize < WorkerPool.MIN_SPLIT_WORK, this);
         } finally {
             this.query = null;
             this.key = null;

@@ -33,6 +33,13 @@ public final class WorkerPool implements AutoCloseable {
      */
     private static final long SPIN_NANOS = 50_000;
 
+    /**
+     * Below about this many multiply-adds a task is better run on the calling thread: handing it to the workers and
+     * waiting for them costs more than the work (a 260K-parameter model decoded four times slower on two threads than
+     * on one). Where the line falls changes no result, only who computes it.
+     */
+    public static final long MIN_SPLIT_WORK = 1 << 16;
+
     private final int threads;
     private final Thread[] workers;
     private final AtomicInteger pending = new AtomicInteger();
@@ -63,9 +70,17 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** Runs {@code task} over [0, rowCount) split into contiguous shares, and returns when every share is done. */
-    public synchronized void forRange(int rowCount, RangeTask task) {
+    public void forRange(int rowCount, RangeTask task) {
+        forRange(rowCount, false, task);
+    }
+
+    /**
+     * {@link #forRange(int, RangeTask)}, on the calling thread alone when {@code inline} (the caller's judgement that
+     * the work is smaller than the cost of waking the workers, {@link #MIN_SPLIT_WORK}).
+     */
+    public synchronized void forRange(int rowCount, boolean inline, RangeTask task) {
         checkOpen();
-        if (threads == 1 || rowCount < threads * 4) {
+        if (threads == 1 || inline || rowCount < threads * 4) {
             task.run(0, rowCount);
             return;
         }

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link WorkerPool#forShares}: every item runs exactly once, each share's range is the documented contiguous slice
+ * {@link WorkerPool#forShares} and {@link WorkerPool#forRange}: every item runs exactly once, each share's range is the documented contiguous slice
  * and is run by its own thread (so per-share scratch buffers are never shared), inline runs everything on the caller,
  * and a failing share fails the call after every share has finished.
  */
@@ -56,6 +56,34 @@ class WorkerPoolTest {
             });
             pool.forShares(0, false, (share, start, end) -> calls[0] += 100);
             assertThat(calls[0]).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void rangesSplitAcrossThreadsUnlessTheCallerSaysTheWorkIsTooSmall() {
+        try (WorkerPool pool = new WorkerPool(2, "range-test")) {
+            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            AtomicIntegerArray runs = new AtomicIntegerArray(64);
+            pool.forRange(64, false, (start, end) -> {
+                threads.add(Thread.currentThread().getName());
+                for (int row = start; row < end; row++) {
+                    runs.incrementAndGet(row);
+                }
+            });
+            assertThat(threads).hasSize(2);
+            threads.clear();
+            pool.forRange(64, true, (start, end) -> {
+                assertThat(start).isZero();
+                assertThat(end).isEqualTo(64);
+                threads.add(Thread.currentThread().getName());
+                for (int row = start; row < end; row++) {
+                    runs.incrementAndGet(row);
+                }
+            });
+            assertThat(threads).containsExactly(Thread.currentThread().getName());
+            for (int row = 0; row < 64; row++) {
+                assertThat(runs.get(row)).as("row %d", row).isEqualTo(2);
+            }
         }
     }
 
