@@ -139,8 +139,9 @@ public final class BenchRunner implements AutoCloseable {
                 result.threads(), result.meanTokensPerSecond(), result.stddevTokensPerSecond(),
                 result.meanTtftMillis());
         if (result.allocatedBytesPerToken() > 0) {
-            progress.printf(java.util.Locale.ROOT, "  note: %.0f bytes allocated per token: the kernels were not all "
-                    + "compiled yet; raise --warmup for steady-state rates%n", result.allocatedBytesPerToken());
+            progress.printf(java.util.Locale.ROOT, "  note: %.0f bytes allocated per token: either the kernels were "
+                    + "not all compiled yet (raise --warmup) or the loop allocates in steady state (if a larger "
+                    + "--warmup does not lower it)%n", result.allocatedBytesPerToken());
         }
         if (result.threads() == 1 && result.cpuUtilization() < 0.9) {
             progress.printf(java.util.Locale.ROOT, "  note: the bench thread got %.0f%% of a core; other processes "
