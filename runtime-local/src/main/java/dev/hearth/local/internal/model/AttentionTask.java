@@ -16,9 +16,6 @@ import dev.hearth.local.internal.threads.WorkerPool;
  * {@link MatMulTask}: the pool publishes the task through a volatile write before workers read these fields.
  */
 final class AttentionTask implements WorkerPool.ShareTask {
-    /** Multiply-adds per q·k pass (heads × positions × head dimension, summed over the block) worth splitting. */
-    static final long MIN_SPLIT_WORK = WorkerPool.MIN_SPLIT_WORK;
-
     private final ModelConfig config;
     private final int contextLength;
     private float[][] shareScores = new float[0][];
@@ -52,9 +49,10 @@ final class AttentionTask implements WorkerPool.ShareTask {
         this.count = count;
         this.output = output;
         long positionsAttended = (long) count * start + (long) count * (count + 1) / 2;
+        // multiply-adds of the q·k passes: heads × positions × head dimension, summed over the block
         long work = positionsAttended * config.headCount() * config.headDimension();
         try {
-            pool.forShares(config.headCount() * count, work < MIN_SPLIT_WORK, this);
+            pool.forShares(config.headCount() * count, work < WorkerPool.MIN_SPLIT_WORK, this);
         } finally {
             this.queries = null;
             this.keys = null;

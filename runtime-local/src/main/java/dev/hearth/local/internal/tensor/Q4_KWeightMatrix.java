@@ -152,36 +152,32 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             float d = half(at);
             float dMin = half(at + 2);
-            KQuantScales.Packed scales = KQuantScales.Packed.read(data, at + SCALES_AT);
+            KQuantScales.Packed packedScales = KQuantScales.Packed.read(data, at + SCALES_AT);
+            long scales = KQuantScales.sixBitScales(packedScales.first8(), packedScales.last4());
+            long mins = KQuantScales.sixBitMins(packedScales.first8(), packedScales.last4());
             for (int chunk = 0; chunk < CHUNKS; chunk++) {
                 int outIndex = offset + block * SUPER_BLOCK_VALUES + chunk * 2 * SUB_BLOCK_VALUES;
                 int even = 2 * chunk;
                 ByteVector packed = load32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
                 QuantLanes.storeAffine(lowNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even),
-                        minOffset(scales, dMin, even), out, outIndex);
+                        minOffset(mins, dMin, even), out, outIndex);
                 QuantLanes.storeAffine(highNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even + 1),
-                        minOffset(scales, dMin, even + 1), out, outIndex + SUB_BLOCK_VALUES);
+                        minOffset(mins, dMin, even + 1), out, outIndex + SUB_BLOCK_VALUES);
             }
         }
     }
 
-    /** d·scale of sub-block {@code subBlock}, {@code scales} from {@link KQuantScales#sixBitScales}: as decodeRow's. */
+    /** d·scale of sub-block {@code subBlock}, {@code scales} from {@link KQuantScales#sixBitScales}. */
     private static float scale(long scales, float d, int subBlock) {
         return d * ((int) (scales >>> 8 * subBlock) & 0xFF);
     }
 
-    /** −dmin·min of sub-block {@code subBlock}, {@code mins} from {@link KQuantScales#sixBitMins}: as decodeRow's. */
+    /**
+     * −dmin·min of sub-block {@code subBlock}, {@code mins} from {@link KQuantScales#sixBitMins}: added rather than
+     * subtracted, which is the same IEEE operation.
+     */
     private static float minOffset(long mins, float dMin, int subBlock) {
         return -(dMin * ((int) (mins >>> 8 * subBlock) & 0xFF));
-    }
-
-    private static float scale(KQuantScales.Packed scales, float d, int subBlock) {
-        return d * scales.scale(subBlock);
-    }
-
-    /** −dmin·min: added rather than subtracted, which is the same IEEE operation. */
-    private static float minOffset(KQuantScales.Packed scales, float dMin, int subBlock) {
-        return -(dMin * scales.min(subBlock));
     }
 
     // Private copies of the kernel steps, not shared helpers: see QuantLanes for why.

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Attention is split across the worker pool by (head, token), each head computed wholly by one thread, so the number
  * of threads must not change a bit: prefill and decode on one thread and on two give the same logits and the same
  * cached keys and values, and prefill on two threads equals decoding the prompt token by token on one. The prompt is
- * long enough (past {@link AttentionTask#MIN_SPLIT_WORK}) that the two-thread pool really splits the heads, on a
+ * long enough (past {@link WorkerPool#MIN_SPLIT_WORK}) that the two-thread pool really splits the heads, on a
  * model with grouped-query heads, one with a soft-cap and a sliding window, and one with head dimension 16.
  */
 class AttentionThreadsTest {
@@ -31,7 +31,7 @@ class AttentionThreadsTest {
             ModelConfig config = ModelConfig.from(file.metadata(), vocabulary);
             assertThat((long) prompt * config.headCount() * config.headDimension())
                     .as("one token's attention at the end of the prompt is big enough to be split")
-                    .isGreaterThanOrEqualTo(AttentionTask.MIN_SPLIT_WORK);
+                    .isGreaterThanOrEqualTo(WorkerPool.MIN_SPLIT_WORK);
             TransformerModel transformer = new TransformerModel(file, config);
             int context = prompt + DECODED;
             int[] tokens = new int[context];
