@@ -18,12 +18,12 @@ import dev.hearth.api.spi.Locality;
 import dev.hearth.api.spi.RuntimeInfo;
 import dev.hearth.kvcache.PrefixCache;
 import dev.hearth.local.internal.gguf.GgufFile;
-import dev.hearth.local.internal.model.ForwardState;
-import dev.hearth.local.internal.model.KvCache;
 import dev.hearth.local.internal.model.ModelConfig;
 import dev.hearth.local.internal.model.TransformerModel;
 import dev.hearth.local.internal.tensor.VectorSupport;
-import dev.hearth.local.internal.threads.WorkerPool;
+import dev.hearth.local.stage.LayerRange;
+import dev.hearth.local.stage.ModelStage;
+import dev.hearth.local.stage.StagePipeline;
 import dev.hearth.local.internal.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,40 +38,35 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The in-process GGUF engine behind {@code Gguf.model(path)}: the file stays memory-mapped, weights are read in
- * place, and one request at a time runs on a fixed worker pool (further requests wait their turn, fairly, and can be
- * cancelled while waiting). Each request renders its prompt, restores the longest cached prefix when a prefix cache
- * is configured ({@link PrefixReuse}), prefills the rest token by token, then samples until the model ends, a stop
+ * The GGUF chat engine behind {@code Gguf.model(path)} and the cluster's coordinator: it renders and tokenizes
+ * prompts, samples and streams, and runs the layers through a {@link StagePipeline} (one in-process stage holding the
+ * whole memory-mapped model, or stages spread over machines). One request at a time runs (further requests wait
+ * their turn, fairly, and can be cancelled while waiting). Each request renders its prompt, restores the longest cached prefix when a prefix cache
+ * is configured ({@link PrefixReuse}), prefills the rest a block at a time, then samples until the model ends, a stop
  * sequence or a limit is reached, or the caller cancels.
  */
 public final class LocalGgufRuntime implements InferenceRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(LocalGgufRuntime.class);
 
     private final GgufFile file;
-    private final TransformerModel model;
+    private final StagePipeline pipeline;
     private final Tokenizer tokenizer;
     private final int contextLength;
-    private final WorkerPool pool;
     private final RuntimeInfo info;
     private final ReentrantLock turn = new ReentrantLock(true);
-    private final KvCache cache;
-    private final ForwardState state;
-    private final PrefixReuse prefixes;
     private final PromptFormat promptFormat;
+    /** Decode's one-token block, so a decode step allocates no array. */
+    private final int[] nextToken = new int[1];
 
-    private LocalGgufRuntime(GgufFile file, TransformerModel model, Tokenizer tokenizer, int contextLength, int threads,
-                             PrefixReuse prefixes) {
-        this.prefixes = prefixes;
+    private LocalGgufRuntime(GgufFile file, Tokenizer tokenizer, StagePipeline pipeline, String runtimeName,
+                             Locality locality) {
         this.file = file;
-        this.model = model;
+        this.pipeline = pipeline;
         this.tokenizer = tokenizer;
-        this.contextLength = contextLength;
-        this.pool = new WorkerPool(threads, "hearth-gguf");
+        this.contextLength = pipeline.contextLength();
         // the file name identifies a model better than general.name, which converters often leave as "llama"
         String modelName = stripExtension(file.path().getFileName().toString());
-        this.info = new RuntimeInfo("local-gguf", Locality.IN_PROCESS, List.of(modelName), contextLength);
-        this.cache = model.newKvCache(contextLength);
-        this.state = model.newState(contextLength);
+        this.info = new RuntimeInfo(runtimeName, locality, List.of(modelName), contextLength);
         this.promptFormat = PromptFormat.from(file.metadata(), tokenizer, modelName, Clock.systemUTC());
     }
 
@@ -99,11 +94,27 @@ public final class LocalGgufRuntime implements InferenceRuntime {
                 throw new ConfigurationException("contextLength " + context + " exceeds the " + config.trainedContextLength()
                         + " tokens " + path.getFileName() + " was trained for; use at most that.");
             }
-            TransformerModel model = new TransformerModel(file, config);
-            LOG.info("Opened {}: {} layers, {} embedding, {} heads ({} KV), context {}, {} threads", path.getFileName(),
+            LOG.info("Opening {}: {} layers, {} embedding, {} heads ({} KV), context {}, {} threads", path.getFileName(),
                     config.layerCount(), config.embeddingLength(), config.headCount(), config.kvHeadCount(), context, threads);
-            PrefixReuse prefixes = PrefixReuse.open(path, config, prefixCache);
-            return new LocalGgufRuntime(file, model, tokenizer, context, threads, prefixes);
+            ModelStage whole = ModelStage.open(path, LayerRange.all(config.layerCount()), context, threads, prefixCache);
+            return new LocalGgufRuntime(file, tokenizer, StagePipeline.local(List.of(whole)), "local-gguf",
+                    Locality.IN_PROCESS);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A chat runtime over {@code pipeline}, whose stages compute the model at {@code path}: this process renders
+     * prompts, tokenizes, samples and streams; the stages (here or on other machines) run the layers. The runtime
+     * owns the pipeline and closes it.
+     */
+    public static LocalGgufRuntime over(Path path, StagePipeline pipeline, String runtimeName, Locality locality) {
+        VectorSupport.require();
+        GgufFile file = GgufFile.open(path);
+        try {
+            return new LocalGgufRuntime(file, Tokenizer.fromGguf(file.metadata()), pipeline, runtimeName, locality);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -175,7 +186,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
 
     @Override
     public Optional<CacheStats> cacheStats() {
-        return prefixes.stats();
+        return pipeline.cacheStats();
     }
 
     private AnswerText newAnswer(ChatRequest request, int[] promptIds) {
@@ -192,39 +203,43 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         System.arraycopy(promptIds, 0, history, 0, promptIds.length);
         int historyLength = promptIds.length;
 
-        try (PrefixReuse.Start reuse = prefixes.begin(promptIds, cacheControl, cache)) {
-            int cached = reuse.reusedTokens;
+        try {
+            int cached = pipeline.begin(promptIds, cacheControl);
             // prefill times the computed tokens only; restoring the cached ones counts in the time to first token
             long prefillStart = System.nanoTime();
+            float[] logits = null;
             // a block at a time (weights read once per block), checking for cancellation between blocks
             for (int position = cached; position < promptIds.length; position += TransformerModel.PREFILL_BLOCK_TOKENS) {
                 if (cancellation.isCancelled()) {
-                    prefixes.remember(promptIds, cache, cacheControl, 0); // what was computed serves the retry
+                    pipeline.remember(promptIds, cacheControl, 0); // what was computed serves the retry
                     return response("", FinishReason.CANCELLED, promptIds.length, cached, 0, started, prefillStart,
                             System.nanoTime(), 0, 0, 0);
                 }
                 int blockEnd = Math.min(promptIds.length, position + TransformerModel.PREFILL_BLOCK_TOKENS);
-                model.prefill(promptIds, position, blockEnd, cache, state, pool, blockEnd == promptIds.length);
+                logits = pipeline.forward(promptIds, position, blockEnd, blockEnd == promptIds.length);
             }
             long prefillEnd = System.nanoTime();
-            prefixes.remember(promptIds, cache, cacheControl, pinnedTokens);
-            ChatResponse response = decode(options, promptIds, cached, history, historyLength, answer, tokens,
+            pipeline.remember(promptIds, cacheControl, pinnedTokens);
+            ChatResponse response = decode(options, promptIds, cached, logits, history, historyLength, answer, tokens,
                     cancellation, started, prefillStart, prefillEnd);
             // the answer's own blocks serve the next turn, which repeats it
-            prefixes.remember(history, cache, cacheControl, 0);
-            prefixes.save(cacheControl, history, cache);
+            pipeline.remember(history, cacheControl, 0);
+            pipeline.save(cacheControl, history);
             return response;
+        } finally {
+            pipeline.end();
         }
     }
 
-    private ChatResponse decode(GenerationOptions options, int[] promptIds, int cached, int[] history, int historyLength,
+    private ChatResponse decode(GenerationOptions options, int[] promptIds, int cached, float[] promptLogits,
+                                int[] history, int historyLength,
                                 AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation,
                                 long started, long prefillStart, long prefillEnd) {
-        DecodeLoop.Outcome outcome = DecodeLoop.run(options, state.logits(), history, historyLength, promptIds.length,
+        DecodeLoop.Outcome outcome = DecodeLoop.run(options, promptLogits, history, historyLength, promptIds.length,
                 contextLength, tokenizer::isEndOfGeneration, answer, tokens, cancellation,
                 (token, position) -> {
-                    model.forward(token, position, cache, state, pool, true);
-                    return state.logits();
+                    nextToken[0] = token;
+                    return pipeline.forward(nextToken, 0, 1, true);
                 });
         FinishReason finish = outcome.finish();
         if (answer.calledTools() && (finish == FinishReason.STOP || finish == FinishReason.STOP_SEQUENCE)) {
@@ -260,8 +275,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         // wait for a running generation so the mapping is never unmapped under it
         turn.lock();
         try {
-            prefixes.close();
-            pool.close();
+            pipeline.close();
             file.close();
         } finally {
             turn.unlock();

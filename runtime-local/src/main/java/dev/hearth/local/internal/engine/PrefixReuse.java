@@ -15,6 +15,7 @@ import dev.hearth.kvcache.SessionFile;
 import dev.hearth.local.internal.model.KvCache;
 import dev.hearth.local.internal.model.KvTransfer;
 import dev.hearth.local.internal.model.ModelConfig;
+import dev.hearth.local.stage.LayerRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ import java.util.Optional;
  * bits a cold prefill of the same tokens on the same weights produces, and at least the last prompt token is always
  * computed (its logits start the answer). Any cache failure falls back to computing: it never fails a request.
  */
-final class PrefixReuse implements AutoCloseable {
+public final class PrefixReuse implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PrefixReuse.class);
     /**
      * Bump when the forward pass's numerics change (kernels, accumulation order, RoPE): keys and values cached by an
@@ -48,28 +49,36 @@ final class PrefixReuse implements AutoCloseable {
         this.store = store;
     }
 
-    /** Fingerprints the model; opens its prefix store when {@code cache} is configured. */
+    /** Fingerprints the whole model; opens its prefix store when {@code cache} is configured. */
     static PrefixReuse open(Path modelFile, ModelConfig config, Optional<PrefixCache> cache) {
-        String computation = "arch=" + config.architecture() + " layers=0.." + config.layerCount() + " kv=f32 kvDimension="
-                + config.kvDimension() + " engine=" + ENGINE_NUMERICS_VERSION;
+        return open(modelFile, config, LayerRange.all(config.layerCount()), cache);
+    }
+
+    /**
+     * Fingerprints the layers of {@code range} (a pipeline stage's keys and values are its layers' only, so its blocks
+     * must never meet another stage's); opens its prefix store when {@code cache} is configured.
+     */
+    public static PrefixReuse open(Path modelFile, ModelConfig config, LayerRange range, Optional<PrefixCache> cache) {
+        String computation = "arch=" + config.architecture() + " layers=" + range.from() + ".." + range.to()
+                + " kv=f32 kvDimension=" + config.kvDimension() + " engine=" + ENGINE_NUMERICS_VERSION;
         ModelFingerprint fingerprint;
         try {
             fingerprint = ModelFingerprint.ofWeightsFile(modelFile, computation);
         } catch (UncheckedIOException e) {
             throw new ModelLoadException("Cannot read " + modelFile + " to fingerprint it: " + e.getMessage(), e.getCause());
         }
-        KvShape shape = new KvShape(config.layerCount(), config.kvDimension());
+        KvShape shape = new KvShape(range.size(), config.kvDimension());
         return new PrefixReuse(fingerprint, shape, cache.map(c -> c.open(fingerprint, shape)).orElse(null));
     }
 
-    Optional<CacheStats> stats() {
+    public Optional<CacheStats> stats() {
         return store == null ? Optional.empty() : Optional.of(store.stats());
     }
 
     /** The cached prefix a call starts from; close it when the call ends. */
-    static final class Start implements AutoCloseable {
+    public static final class Start implements AutoCloseable {
         private final PrefixLease lease;
-        final int reusedTokens;
+        public final int reusedTokens;
 
         Start(PrefixLease lease, int reusedTokens) {
             this.lease = lease;
@@ -88,7 +97,7 @@ final class PrefixReuse implements AutoCloseable {
      * Empties {@code cache} and fills it with the longest reusable prefix of the prompt (from a restored session or
      * the store), leaving at least the last prompt token to compute.
      */
-    Start begin(int[] promptIds, CacheControl control, KvCache cache) {
+    public Start begin(int[] promptIds, CacheControl control, KvCache cache) {
         cache.truncate(0);
         int reusable = promptIds.length - 1;
         int restored = 0;
@@ -134,7 +143,7 @@ final class PrefixReuse implements AutoCloseable {
     }
 
     /** Stores the whole blocks of the computed positions {@code tokens[0, cache.length())}; pins the first tokens asked. */
-    void remember(int[] tokens, KvCache cache, CacheControl control, int pinnedTokens) {
+    public void remember(int[] tokens, KvCache cache, CacheControl control, int pinnedTokens) {
         if (store == null || !control.enabled()) {
             return;
         }
@@ -150,7 +159,7 @@ final class PrefixReuse implements AutoCloseable {
     }
 
     /** Fails fast, before any work, when a session could not be saved where asked. */
-    static void checkSaveTarget(CacheControl control) {
+    public static void checkSaveTarget(CacheControl control) {
         control.saveTo().ifPresent(file -> {
             Path directory = file.toAbsolutePath().getParent();
             if (directory == null || !Files.isDirectory(directory) || !Files.isWritable(directory)) {
@@ -160,7 +169,7 @@ final class PrefixReuse implements AutoCloseable {
     }
 
     /** Writes the session's computed positions to the file the call asked for. */
-    void save(CacheControl control, int[] tokens, KvCache cache) {
+    public void save(CacheControl control, int[] tokens, KvCache cache) {
         if (control.saveTo().isEmpty()) {
             return;
         }

@@ -4,6 +4,7 @@ import dev.hearth.local.internal.gguf.GgufFile;
 import dev.hearth.local.internal.tensor.FloatOps;
 import dev.hearth.local.internal.tensor.WeightMatrix;
 import dev.hearth.local.internal.threads.WorkerPool;
+import dev.hearth.local.stage.LayerRange;
 
 import java.util.Objects;
 
@@ -13,12 +14,19 @@ import java.util.Objects;
  * session's KV cache, optional soft-capping) → optional post-norm → residual add → RMSNorm → gated feed-forward
  * (SwiGLU or GeGLU) → optional post-norm → residual add, then a final RMSNorm, the output projection and an optional
  * logit soft-cap. Every architecture runs this one pass; what differs is {@link ArchitectureFeatures} data. Reads top
- * to bottom like the papers; matrix-vector products are split across the worker pool by rows, attention by heads
+ * to bottom like the papers; matrix products are split across the worker pool by rows, attention by heads
  * ({@link AttentionTask}).
+ *
+ * <p>There is one pass, over a block of tokens: prefill runs blocks of up to {@link #PREFILL_BLOCK_TOKENS}, decode a
+ * block of one. A model may be opened for a {@link LayerRange} only (a stage of a pipeline split across machines):
+ * the first stage embeds tokens, later stages take the previous stage's hidden states, and only the last computes
+ * logits. Chained stages compute exactly what the whole model does, because a stage boundary only hands over the
+ * float32 residual stream.
  */
 public final class TransformerModel {
     private final ModelConfig config;
     private final ArchitectureFeatures features;
+    private final LayerRange range;
     private final TransformerWeights weights;
     /** Per rotated pair i: base^(-2i/d), already divided by the Llama 3 frequency factor when the model has one. */
     private final double[] ropeInverseFrequencies;
@@ -30,16 +38,22 @@ public final class TransformerModel {
      */
     private final boolean fusedKernels;
 
-    /** A model with fused kernels on (the fast path; results are identical either way). */
+    /** Every layer, with fused kernels on (the fast path; results are identical either way). */
     public TransformerModel(GgufFile file, ModelConfig config) {
         this(file, config, true);
     }
 
     public TransformerModel(GgufFile file, ModelConfig config, boolean fusedKernels) {
+        this(file, config, LayerRange.all(config.layerCount()), fusedKernels);
+    }
+
+    /** The layers of {@code range} only: the rest of the file is never read. */
+    public TransformerModel(GgufFile file, ModelConfig config, LayerRange range, boolean fusedKernels) {
         this.fusedKernels = fusedKernels;
         this.config = config;
         this.features = config.features();
-        this.weights = new TransformerWeights(file, config);
+        this.range = range;
+        this.weights = new TransformerWeights(file, config, range);
         ropeInverseFrequencies = inverseFrequencies(config.rope());
         slidingRopeInverseFrequencies = config.slidingRope().equals(config.rope()) ? null : inverseFrequencies(config.slidingRope());
     }
@@ -61,8 +75,24 @@ public final class TransformerModel {
         return config;
     }
 
+    /** The layers this model computes. */
+    public LayerRange range() {
+        return range;
+    }
+
+    /** Whether this model embeds tokens (its range starts at layer 0). */
+    public boolean embedsTokens() {
+        return range.first();
+    }
+
+    /** Whether this model computes logits (its range ends at the last layer). */
+    public boolean computesLogits() {
+        return range.last(config.layerCount());
+    }
+
+    /** A cache for this model's layers only. */
     public KvCache newKvCache(int contextLength) {
-        return new KvCache(config.layerCount(), config.kvDimension(), contextLength);
+        return new KvCache(range.size(), config.kvDimension(), contextLength);
     }
 
     public ForwardState newState(int contextLength) {
@@ -71,46 +101,26 @@ public final class TransformerModel {
 
     /**
      * Runs one token at {@code position} (which must equal the cache's length: tokens go in order), storing its keys
-     * and values in the cache. Logits are computed only when asked: during prefill only the last prompt token needs
-     * them, and the output projection is the largest matrix of a small model.
+     * and values in the cache: a block of one. Logits are computed only when asked: during prefill only the last
+     * prompt token needs them, and the output projection is the largest matrix of a small model.
      */
     public void forward(int token, int position, KvCache cache, ForwardState state, WorkerPool pool, boolean computeLogits) {
         if (position != cache.length()) {
             throw new IllegalStateException("position " + position + " does not follow the cache length " + cache.length());
         }
-        cache.ensurePosition(position);
-        weights.tokenEmbedding.dequantizeRow(token, state.hidden, 0);
-        if (features.embeddingScale() != 1f) {
-            FloatOps.scale(state.hidden, 0, state.hidden.length, features.embeddingScale());
-        }
-        computeRope(position, config.rope(), ropeInverseFrequencies, state.ropeCos, state.ropeSin);
-        if (slidingRopeInverseFrequencies != null) {
-            computeRope(position, config.slidingRope(), slidingRopeInverseFrequencies, state.slidingRopeCos, state.slidingRopeSin);
-        }
-        for (int layer = 0; layer < config.layerCount(); layer++) {
-            LayerWeights w = weights.layers.get(layer);
-            attention(layer, w, position, cache, state, pool);
-            feedForward(w, state, pool);
-        }
-        cache.commit(position);
-        if (computeLogits) {
-            rmsNorm(state.normalized, state.hidden, weights.outputNorm);
-            matVec(weights.output, state.normalized, state.logits, state, pool);
-            if (features.finalSoftCap() > 0) {
-                softCap(state.logits, features.finalSoftCap());
-            }
-        }
+        state.oneToken[0] = token;
+        prefill(state.oneToken, 0, 1, cache, state, pool, computeLogits, 1);
     }
 
     /**
-     * Runs {@code tokens[from, to)} at positions {@code cache.length()} onwards, as {@link #forward} would one by one,
-     * but {@link #PREFILL_BLOCK_TOKENS} tokens at a time: each layer's projections multiply the weights with the whole
-     * block ({@link WeightMatrix#matMul}), so the weights are read from memory once per block rather than once per
-     * token, and attention runs per token against the cache with the causal (or sliding-window) limit of its own
-     * position (split across the pool by KV head group and token). Every value — keys and values in the cache, the
-     * hidden state, the logits — is bit-identical to the one-token path: each (row, token) product uses the same row
-     * kernel, and norms, RoPE, attention and residual adds run per token with the same arithmetic in the same order.
-     * When {@code computeLogits}, the last token's logits are left in {@link ForwardState#logits()}.
+     * Runs {@code tokens[from, to)} at positions {@code cache.length()} onwards, {@link #PREFILL_BLOCK_TOKENS} tokens
+     * at a time: each layer's projections multiply the weights with the whole block ({@link WeightMatrix#matMul}), so
+     * the weights are read from memory once per block rather than once per token, and attention runs per token
+     * against the cache with the causal (or sliding-window) limit of its own position (split across the pool by KV
+     * head group and token). Every value — keys and values in the cache, the hidden state, the logits — is the same
+     * whatever the block size: each (row, token) product uses the same row kernel, and norms, RoPE, attention and
+     * residual adds run per token with the same arithmetic in the same order. When {@code computeLogits}, the last
+     * token's logits are left in {@link ForwardState#logits()}. Needs a model that embeds tokens.
      */
     public void prefill(int[] tokens, int from, int to, KvCache cache, ForwardState state, WorkerPool pool,
                         boolean computeLogits) {
@@ -126,17 +136,10 @@ public final class TransformerModel {
     void prefill(int[] tokens, int from, int to, KvCache cache, ForwardState state, WorkerPool pool,
                  boolean computeLogits, int blockSize) {
         Objects.checkFromToIndex(from, to, tokens.length);
-        if (from == to) {
-            if (computeLogits) {
-                throw new IllegalArgumentException("logits were asked for, but there are no tokens to prefill");
-            }
-            return;
+        if (!embedsTokens()) {
+            throw new IllegalStateException("layers " + range + " take hidden states, not tokens");
         }
-        int start = cache.length();
-        if ((long) start + (to - from) > cache.contextLength()) {
-            throw new IllegalStateException("prefilling " + (to - from) + " tokens after " + start
-                    + " does not fit the context of " + cache.contextLength());
-        }
+        checkBlock(to - from, cache, computeLogits);
         for (int i = from; i < to; i++) {
             if (tokens[i] < 0 || tokens[i] >= config.vocabularySize()) {
                 throw new IllegalArgumentException("token " + tokens[i] + " at index " + i
@@ -145,50 +148,110 @@ public final class TransformerModel {
         }
         PrefillState batch = state.prefill(blockSize);
         for (int blockStart = from; blockStart < to; blockStart += blockSize) {
-            int blockEnd = Math.min(to, blockStart + blockSize);
-            prefillBlock(tokens, blockStart, blockEnd - blockStart, cache.length(), cache, state, batch, pool);
+            int count = Math.min(to, blockStart + blockSize) - blockStart;
+            int embedding = config.embeddingLength();
+            for (int b = 0; b < count; b++) {
+                weights.tokenEmbedding.dequantizeRow(tokens[blockStart + b], batch.hidden, b * embedding);
+                if (features.embeddingScale() != 1f) {
+                    FloatOps.scale(batch.hidden, b * embedding, embedding, features.embeddingScale());
+                }
+            }
+            runLayers(count, cache, state, batch, pool);
         }
-        // leave the one-token state as forward would: the last token's hidden state, then (if asked) its logits
+        finish((to - from - 1) % blockSize, state, batch, pool, computeLogits);
+    }
+
+    /**
+     * Runs a block of {@code count} positions from {@code cache.length()} on, taking the residual stream the previous
+     * stage produced ({@code hidden[0, count × embeddingLength)}, token after token) instead of embedding tokens.
+     * Returns the block's output hidden states (the state's own buffer, valid until the next call), and when
+     * {@code computeLogits} (last stage only) leaves the last token's logits in {@link ForwardState#logits()}.
+     */
+    public float[] forwardHidden(float[] hidden, int count, KvCache cache, ForwardState state, WorkerPool pool,
+                                 boolean computeLogits) {
+        if (embedsTokens()) {
+            throw new IllegalStateException("layers " + range + " embed tokens; they take no hidden states");
+        }
+        if (count > PREFILL_BLOCK_TOKENS) {
+            throw new IllegalArgumentException("a block holds at most " + PREFILL_BLOCK_TOKENS + " tokens, was " + count);
+        }
+        int length = count * config.embeddingLength();
+        if (hidden.length < length) {
+            throw new IllegalArgumentException(count + " tokens need " + length + " hidden floats, got " + hidden.length);
+        }
+        checkBlock(count, cache, computeLogits);
+        PrefillState batch = state.prefill(PREFILL_BLOCK_TOKENS);
+        System.arraycopy(hidden, 0, batch.hidden, 0, length);
+        runLayers(count, cache, state, batch, pool);
+        finish(count - 1, state, batch, pool, computeLogits);
+        return batch.hidden;
+    }
+
+    /**
+     * The hidden states a token-embedding stage left for the next stage: the last block of its last call, token after
+     * token ({@code embeddingLength} floats each).
+     */
+    public float[] blockHidden(ForwardState state) {
+        return state.prefill(PREFILL_BLOCK_TOKENS).hidden;
+    }
+
+    private void checkBlock(int count, KvCache cache, boolean computeLogits) {
+        if (count == 0) {
+            if (computeLogits) {
+                throw new IllegalArgumentException("logits were asked for, but there are no tokens to run");
+            }
+            return;
+        }
+        if (computeLogits && !computesLogits()) {
+            throw new IllegalStateException("layers " + range + " end before the last layer; they compute no logits");
+        }
+        int start = cache.length();
+        if ((long) start + count > cache.contextLength()) {
+            throw new IllegalStateException("running " + count + " tokens after " + start
+                    + " does not fit the context of " + cache.contextLength());
+        }
+    }
+
+    /** Leaves the last token's hidden state in the one-token state, then (if asked) its logits. */
+    private void finish(int lastInBlock, ForwardState state, PrefillState batch, WorkerPool pool, boolean computeLogits) {
+        if (lastInBlock < 0) {
+            return;
+        }
         int embedding = config.embeddingLength();
-        int lastInBlock = (to - from - 1) % blockSize;
         System.arraycopy(batch.hidden, lastInBlock * embedding, state.hidden, 0, embedding);
         if (computeLogits) {
-            rmsNorm(state.normalized, state.hidden, weights.outputNorm);
-            matVec(weights.output, state.normalized, state.logits, state, pool);
+            rmsNorm(state.normalized, state.hidden, 0, embedding, weights.outputNorm);
+            batch.matMul.run(pool, weights.output, state.normalized, 1, state.logits);
             if (features.finalSoftCap() > 0) {
                 softCap(state.logits, features.finalSoftCap());
             }
         }
     }
 
-    /** {@code count} tokens from {@code tokens[first]} at positions {@code start ..}, through every layer. */
-    private void prefillBlock(int[] tokens, int first, int count, int start, KvCache cache, ForwardState state,
-                              PrefillState batch, WorkerPool pool) {
+    /** The block in {@code batch.hidden} ({@code count} tokens at positions {@code cache.length() ..}) through every layer of the range. */
+    private void runLayers(int count, KvCache cache, ForwardState state, PrefillState batch, WorkerPool pool) {
+        int start = cache.length();
         int last = start + count - 1;
         cache.ensurePosition(last);
-        int embedding = config.embeddingLength();
         int pairs = config.ropeDimensions() / 2;
         for (int b = 0; b < count; b++) {
-            weights.tokenEmbedding.dequantizeRow(tokens[first + b], batch.hidden, b * embedding);
-            if (features.embeddingScale() != 1f) {
-                FloatOps.scale(batch.hidden, b * embedding, embedding, features.embeddingScale());
-            }
             computeRope(start + b, config.rope(), ropeInverseFrequencies, batch.ropeCos, batch.ropeSin, b * pairs);
             if (slidingRopeInverseFrequencies != null) {
                 computeRope(start + b, config.slidingRope(), slidingRopeInverseFrequencies, batch.slidingRopeCos,
                         batch.slidingRopeSin, b * pairs);
             }
         }
-        for (int layer = 0; layer < config.layerCount(); layer++) {
-            LayerWeights w = weights.layers.get(layer);
-            batchAttention(layer, w, start, count, cache, state, batch, pool);
+        for (int index = 0; index < range.size(); index++) {
+            LayerWeights w = weights.layers.get(index);
+            batchAttention(range.from() + index, index, w, start, count, cache, state, batch, pool);
             batchFeedForward(w, count, batch, pool);
         }
         cache.commit(last);
     }
 
-    private void batchAttention(int layer, LayerWeights w, int start, int count, KvCache cache, ForwardState state,
-                                PrefillState batch, WorkerPool pool) {
+    /** Attention of model layer {@code layer}, whose keys and values sit at {@code cacheLayer} of this range's cache. */
+    private void batchAttention(int layer, int cacheLayer, LayerWeights w, int start, int count, KvCache cache,
+                                ForwardState state, PrefillState batch, WorkerPool pool) {
         int embedding = config.embeddingLength();
         int queryDimension = config.queryDimension();
         int kvDimension = config.kvDimension();
@@ -202,8 +265,8 @@ public final class TransformerModel {
         float[] cos = slidingRope ? batch.slidingRopeCos : batch.ropeCos;
         float[] sin = slidingRope ? batch.slidingRopeSin : batch.ropeSin;
         int pairs = config.ropeDimensions() / 2;
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
+        float[] keys = cache.keys(cacheLayer);
+        float[] values = cache.values(cacheLayer);
         for (int b = 0; b < count; b++) {
             int queryOffset = b * queryDimension;
             int kvOffset = b * kvDimension;
@@ -251,8 +314,14 @@ public final class TransformerModel {
             }
             return;
         }
-        batch.qkv.run(pool, w.query(), w.key(), w.value(), batch.normalized, count, batch.query, batch.key,
-                batch.value);
+        if (fusedKernels) {
+            batch.qkv.run(pool, w.query(), w.key(), w.value(), batch.normalized, count, batch.query, batch.key,
+                    batch.value);
+        } else {
+            batch.matMul.run(pool, w.query(), batch.normalized, count, batch.query);
+            batch.matMul.run(pool, w.key(), batch.normalized, count, batch.key);
+            batch.matMul.run(pool, w.value(), batch.normalized, count, batch.value);
+        }
         for (int b = 0; b < count; b++) {
             addBias(batch.query, b * queryDimension, w.queryBias());
             addBias(batch.key, b * kvDimension, w.keyBias());
@@ -266,7 +335,9 @@ public final class TransformerModel {
         for (int b = 0; b < count; b++) {
             rmsNorm(batch.normalized, batch.hidden, b * embedding, embedding, w.feedForwardNorm());
         }
-        if (w.gate() == null) {
+        if (!fusedKernels) {
+            separateGatedFeedForward(w, count, batch, pool);
+        } else if (w.gate() == null) {
             // fused: the first feedForwardLength rows are the gate, the rest the up projection
             batch.gatedFeedForward.run(pool, features.activation(), w.up(), w.up(), feedForward, feedForward,
                     batch.normalized, count, batch.gateUp, batch.gateUp, batch.gate);
@@ -284,89 +355,23 @@ public final class TransformerModel {
         }
     }
 
-    private void attention(int layer, LayerWeights w, int position, KvCache cache, ForwardState state, WorkerPool pool) {
-        rmsNorm(state.normalized, state.hidden, w.attentionNorm());
-        projectQueryKeyValue(w, state, pool);
-        if (w.queryNorm() != null) {
-            headwiseRmsNorm(state.query, config.headCount(), w.queryNorm());
-            headwiseRmsNorm(state.key, config.kvHeadCount(), w.keyNorm());
-        }
-        boolean sliding = config.slidingWindow().slides(layer);
-        boolean slidingRope = sliding && slidingRopeInverseFrequencies != null;
-        float[] cos = slidingRope ? state.slidingRopeCos : state.ropeCos;
-        float[] sin = slidingRope ? state.slidingRopeSin : state.ropeSin;
-        applyRope(state.query, config.headCount(), cos, sin);
-        applyRope(state.key, config.kvHeadCount(), cos, sin);
-
-        int kvDimension = config.kvDimension();
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
-        System.arraycopy(state.key, 0, keys, position * kvDimension, kvDimension);
-        System.arraycopy(state.value, 0, values, position * kvDimension, kvDimension);
-
-        state.attention.run(pool, layer, state.query, keys, values, position, 1, state.attentionOutput);
-        matVec(w.attentionOutput(), state.attentionOutput, state.projected, state, pool);
-        addBias(state.projected, w.attentionOutputBias());
-        if (w.postAttentionNorm() != null) {
-            rmsNorm(state.projected, state.projected, w.postAttentionNorm());
-        }
-        add(state.hidden, state.projected);
-    }
-
-    /** Fills {@code state.query/key/value} from the normalised input, with biases when the model has them. */
-    private void projectQueryKeyValue(LayerWeights w, ForwardState state, WorkerPool pool) {
-        if (w.queryKeyValue() != null) {
-            matVec(w.queryKeyValue(), state.normalized, state.queryKeyValue, state, pool);
-            int queryDimension = config.queryDimension();
-            int kvDimension = config.kvDimension();
-            System.arraycopy(state.queryKeyValue, 0, state.query, 0, queryDimension);
-            System.arraycopy(state.queryKeyValue, queryDimension, state.key, 0, kvDimension);
-            System.arraycopy(state.queryKeyValue, queryDimension + kvDimension, state.value, 0, kvDimension);
-            return;
-        }
-        if (fusedKernels) {
-            state.qkv.run(pool, w.query(), w.key(), w.value(), state.normalized, 1, state.query, state.key,
-                    state.value);
-        } else {
-            matVec(w.query(), state.normalized, state.query, state, pool);
-            matVec(w.key(), state.normalized, state.key, state, pool);
-            matVec(w.value(), state.normalized, state.value, state, pool);
-        }
-        addBias(state.query, w.queryBias());
-        addBias(state.key, w.keyBias());
-        addBias(state.value, w.valueBias());
-    }
-
-    private void feedForward(LayerWeights w, ForwardState state, WorkerPool pool) {
-        rmsNorm(state.normalized, state.hidden, w.feedForwardNorm());
-        float[] gate = state.gate;
+    /** The gate and up projections as separate products, then the activation token by token (the unfused path). */
+    private void separateGatedFeedForward(LayerWeights w, int count, PrefillState batch, WorkerPool pool) {
+        int feedForward = config.feedForwardLength();
         if (w.gate() == null) {
-            // fused: the first feedForwardLength rows are the gate, the rest the up projection
-            if (fusedKernels) {
-                state.gatedFeedForward.run(pool, features.activation(), w.up(), w.up(), gate.length, gate.length,
-                        state.normalized, 1, state.gateUp, state.gateUp, gate);
-            } else {
-                matVec(w.up(), state.normalized, state.gateUp, state, pool);
-                LayerKernels.gatedActivation(features.activation(), state.gateUp, state.gateUp, gate.length, gate, 0,
-                        gate.length);
+            batch.matMul.run(pool, w.up(), batch.normalized, count, batch.gateUp);
+            for (int b = 0; b < count; b++) {
+                LayerKernels.gatedActivation(features.activation(), batch.gateUp, b * 2 * feedForward, batch.gateUp,
+                        b * 2 * feedForward + feedForward, batch.gate, b * feedForward, feedForward);
             }
-        } else if (fusedKernels) {
-            state.gatedFeedForward.run(pool, features.activation(), w.gate(), w.up(), 0, gate.length,
-                    state.normalized, 1, gate, state.up, gate);
         } else {
-            matVec(w.gate(), state.normalized, gate, state, pool);
-            matVec(w.up(), state.normalized, state.up, state, pool);
-            LayerKernels.gatedActivation(features.activation(), gate, state.up, 0, gate, 0, gate.length);
+            batch.matMul.run(pool, w.gate(), batch.normalized, count, batch.gate);
+            batch.matMul.run(pool, w.up(), batch.normalized, count, batch.up);
+            for (int b = 0; b < count; b++) {
+                LayerKernels.gatedActivation(features.activation(), batch.gate, b * feedForward, batch.up,
+                        b * feedForward, batch.gate, b * feedForward, feedForward);
+            }
         }
-        matVec(w.down(), gate, state.projected, state, pool);
-        if (w.postFeedForwardNorm() != null) {
-            rmsNorm(state.projected, state.projected, w.postFeedForwardNorm());
-        }
-        add(state.hidden, state.projected);
-    }
-
-    private void rmsNorm(float[] out, float[] in, float[] weight) {
-        rmsNorm(out, in, 0, in.length, weight);
     }
 
     /** RMS-normalises {@code in[offset, offset+n)} into {@code out} at the same offset; {@code out} may be {@code in}. */
@@ -374,20 +379,7 @@ public final class TransformerModel {
         LayerKernels.rmsNorm(out, in, offset, n, weight, config.rmsNormEpsilon());
     }
 
-    /** Each head of {@code vector} is normalised on its own, all with the same {@code head_dim} weights. */
-    private void headwiseRmsNorm(float[] vector, int heads, float[] weight) {
-        int headDimension = config.headDimension();
-        for (int head = 0; head < heads; head++) {
-            rmsNorm(vector, vector, head * headDimension, headDimension, weight);
-        }
-    }
-
-    /** cos/sin of every rotated pair's angle at this position, shared by all heads and layers of the token. */
-    private static void computeRope(int position, RopeParameters rope, double[] inverseFrequencies, float[] cos, float[] sin) {
-        computeRope(position, rope, inverseFrequencies, cos, sin, 0);
-    }
-
-    /** The same, written at {@code offset} of {@code cos}/{@code sin} (one token of a packed block). */
+    /** cos/sin of every rotated pair's angle at {@code position}, written at {@code offset} (one token of a block). */
     private static void computeRope(int position, RopeParameters rope, double[] inverseFrequencies, float[] cos,
                                     float[] sin, int offset) {
         double scaledPosition = position * rope.positionScale();
@@ -398,20 +390,10 @@ public final class TransformerModel {
         }
     }
 
-    /** RoPE over every head of {@code vector} (see {@link LayerKernels#applyRope}). */
-    private void applyRope(float[] vector, int heads, float[] cos, float[] sin) {
-        LayerKernels.applyRope(vector, heads, config.headDimension(), config.ropeDimensions() / 2,
-                features.ropeStyle(), cos, sin);
-    }
-
     private static void softCap(float[] values, float cap) {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (cap * Math.tanh(values[i] / cap));
         }
-    }
-
-    private static void matVec(WeightMatrix matrix, float[] input, float[] output, ForwardState state, WorkerPool pool) {
-        state.matMul.run(pool, matrix, input, 1, output);
     }
 
     private static void addBias(float[] target, int offset, float[] bias) {
@@ -423,18 +405,6 @@ public final class TransformerModel {
     private static void add(float[] target, int targetOffset, float[] addend, int addendOffset, int n) {
         for (int i = 0; i < n; i++) {
             target[targetOffset + i] += addend[addendOffset + i];
-        }
-    }
-
-    private static void addBias(float[] target, float[] bias) {
-        if (bias != null) {
-            add(target, bias);
-        }
-    }
-
-    private static void add(float[] target, float[] addend) {
-        for (int i = 0; i < target.length; i++) {
-            target[i] += addend[i];
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.hearth.local.internal.gguf.GgufFile;
 import dev.hearth.local.internal.gguf.GgufTensorInfo;
 import dev.hearth.local.internal.tensor.ScalarReference;
 import dev.hearth.local.internal.tensor.WeightMatrix;
+import dev.hearth.local.stage.LayerRange;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,16 +17,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Every weight of a model, looked up by GGUF tensor name and checked against the configuration's shape. A missing
- * tensor, a wrong shape or an unsupported type is reported with the tensor's name, and so is a tensor the forward
- * pass would not use: an unknown tensor means the file needs a feature this engine lacks, and ignoring it would
- * silently compute something else.
+ * The weights of a model's layer range, looked up by GGUF tensor name and checked against the configuration's shape:
+ * the range's layers, plus the token embedding when the range starts at layer 0 and the final norm and output
+ * projection when it ends at the last layer. Tensors outside the range are not read (their pages of the mapping are
+ * never touched), so a stage of a large model costs only its share of memory. A missing tensor, a wrong shape or an
+ * unsupported type is reported with the tensor's name, and so is a tensor the forward pass would not use: an unknown
+ * tensor means the file needs a feature this engine lacks, and ignoring it would silently compute something else.
  */
 final class TransformerWeights {
+    final LayerRange range;
+    /** The token embedding; null unless the range starts at layer 0. */
     final WeightMatrix tokenEmbedding;
+    /** The range's layers, the first at index 0. */
     final List<LayerWeights> layers;
+    /** Null unless the range ends at the last layer. */
     final float[] outputNorm;
-    /** The output projection; the token embedding when the model ties them. */
+    /** The output projection (the token embedding when the model ties them); null unless the range ends last. */
     final WeightMatrix output;
     /** Llama 3 per-dimension RoPE frequency divisors ({@code rope_freqs.weight}), or null. */
     final float[] ropeFrequencyFactors;
@@ -33,8 +40,10 @@ final class TransformerWeights {
     private final GgufFile file;
     private final Set<String> used = new HashSet<>();
 
-    TransformerWeights(GgufFile file, ModelConfig config) {
+    TransformerWeights(GgufFile file, ModelConfig config, LayerRange range) {
         this.file = file;
+        this.range = range.checkWithin(config.layerCount());
+        boolean last = range.last(config.layerCount());
         ArchitectureFeatures features = config.features();
         int embedding = config.embeddingLength();
         int queryDimension = config.queryDimension();
@@ -42,9 +51,11 @@ final class TransformerWeights {
         int feedForward = config.feedForwardLength();
         int headDimension = config.headDimension();
         rejectUnsupportedRopeFactors(config);
-        tokenEmbedding = matrix("token_embd.weight", config.vocabularySize(), embedding);
-        List<LayerWeights> blocks = new ArrayList<>(config.layerCount());
-        for (int i = 0; i < config.layerCount(); i++) {
+        boolean tiedOutput = file.tensor("output.weight").isEmpty();
+        tokenEmbedding = range.first() || (last && tiedOutput)
+                ? matrix("token_embd.weight", config.vocabularySize(), embedding) : null;
+        List<LayerWeights> blocks = new ArrayList<>(range.size());
+        for (int i = range.from(); i < range.to(); i++) {
             String b = "blk." + i + ".";
             boolean fusedQkv = features.fusedQkv();
             boolean biasesRequired = features.attentionBiases();
@@ -69,10 +80,8 @@ final class TransformerWeights {
                     features.postNorms() ? vector(b + "post_ffw_norm.weight", embedding) : null));
         }
         layers = List.copyOf(blocks);
-        outputNorm = vector("output_norm.weight", embedding);
-        output = file.tensor("output.weight").isPresent()
-                ? matrix("output.weight", config.vocabularySize(), embedding)
-                : tokenEmbedding;
+        outputNorm = last ? vector("output_norm.weight", embedding) : null;
+        output = !last ? null : tiedOutput ? tokenEmbedding : matrix("output.weight", config.vocabularySize(), embedding);
         ropeFrequencyFactors = vector("rope_freqs.weight", config.ropeDimensions() / 2, false);
         rejectUnusedTensors(config);
     }
@@ -87,13 +96,33 @@ final class TransformerWeights {
         }
     }
 
+    /** Checks every tensor this range would compute with; tensors of other stages are theirs to check. */
     private void rejectUnusedTensors(ModelConfig config) {
         for (GgufTensorInfo tensor : file.tensors()) {
-            if (!used.contains(tensor.name())) {
+            if (!used.contains(tensor.name()) && belongsHere(tensor.name(), config)) {
                 throw new UnsupportedModelException("Tensor " + tensor.name() + " is not part of the local engine's "
                         + config.architecture().ggufName() + " forward pass (the model needs a feature the engine lacks).");
             }
         }
+    }
+
+    private boolean belongsHere(String name, ModelConfig config) {
+        if (name.startsWith("blk.")) {
+            int dot = name.indexOf('.', 4);
+            try {
+                return range.contains(Integer.parseInt(name.substring(4, dot < 0 ? name.length() : dot)));
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        boolean last = range.last(config.layerCount());
+        if (name.equals("token_embd.weight")) {
+            return range.first() || (last && file.tensor("output.weight").isEmpty());
+        }
+        if (name.startsWith("output")) {
+            return last;
+        }
+        return true;
     }
 
     private GgufTensorInfo require(String name) {
