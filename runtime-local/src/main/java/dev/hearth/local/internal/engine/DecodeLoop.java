@@ -4,7 +4,14 @@ import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.TokenEvent;
 import dev.hearth.api.spi.CancellationSignal;
+import dev.hearth.api.InvalidRequestException;
+import dev.hearth.api.ResponseFormat;
+import dev.hearth.local.internal.grammar.GrammarConstraint;
+import dev.hearth.local.internal.grammar.TokenVocabulary;
 import dev.hearth.local.internal.sampling.Sampler;
+import dev.hearth.local.internal.sampling.TokenConstraint;
+
+import java.util.Optional;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -36,6 +43,14 @@ public final class DecodeLoop {
 
         /** The text still held back when generation ends. */
         String finish();
+
+        /**
+         * The vocabulary as constrained decoding sees it, when the engine's tokenizer supports it; empty otherwise,
+         * and then a request with a {@link ResponseFormat} other than text is refused.
+         */
+        default Optional<TokenVocabulary> vocabulary() {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -59,7 +74,7 @@ public final class DecodeLoop {
                                                     Consumer<TokenEvent> tokens, CancellationSignal cancellation,
                                                     Step<E> step) throws E {
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
-        Sampler sampler = new Sampler(options, seed);
+        Sampler sampler = new Sampler(options, seed, constraint(options.responseFormat(), answer));
         StringBuilder text = new StringBuilder();
         int generated = 0;
         int decodeSteps = 0;
@@ -108,5 +123,19 @@ public final class DecodeLoop {
             tokens.accept(new TokenEvent(generated, -1, rest));
         }
         return new Outcome(text.toString(), finish, generated, firstTokenAt, decodeNanos, decodeSteps);
+    }
+
+    /**
+     * The grammar constraint a response format asks for, or null for free text.
+     *
+     * @throws InvalidRequestException if the format cannot be compiled, or this engine cannot constrain its output
+     */
+    public static TokenConstraint constraint(ResponseFormat format, Answer answer) {
+        if (!format.constrains()) {
+            return null;
+        }
+        TokenVocabulary vocabulary = answer.vocabulary().orElseThrow(() -> new InvalidRequestException(
+                "response format " + format + " is not supported by this runtime: it cannot constrain its tokens"));
+        return new GrammarConstraint(GrammarConstraint.compile(format), vocabulary);
     }
 }
