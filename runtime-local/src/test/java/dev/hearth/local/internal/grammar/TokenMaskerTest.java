@@ -119,11 +119,12 @@ class TokenMaskerTest {
             GrammarMatcher reference = new GrammarMatcher(grammar);
             assertThat(reference.accept(java.util.Arrays.copyOf(bytes, offset))).isTrue();
             Frame[] prefixState = reference.state();
+            boolean complete = reference.isComplete();
             int allowed = 0;
             for (int token = 0; token < tokenizer.vocabularySize(); token++) {
                 boolean expected;
                 if (tokenizer.isEndOfGeneration(token)) {
-                    expected = reference.isComplete();
+                    expected = complete;
                 } else if (!tokenizer.isText(token) || tokenizer.tokenBytes(token).length == 0) {
                     expected = false;
                 } else {
