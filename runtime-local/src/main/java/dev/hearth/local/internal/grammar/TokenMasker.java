@@ -1,7 +1,6 @@
 package dev.hearth.local.internal.grammar;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,18 +20,20 @@ final class TokenMasker {
     private final Automaton automaton;
     private final TokenVocabulary vocabulary;
     private final int words;
-    private final Map<Integer, PositionMasks> byPosition = new HashMap<>();
+    /** Shared by every generation with the same grammar and vocabulary: a position's sets never change. */
+    private final Map<Integer, PositionMasks> byPosition;
     /** Scratch for walks: the automaton state at each trie depth. */
     private final Frame[][] states;
     private final boolean[] escapedAt;
 
     /** Per grammar position: the tokens accepted whatever the stack below, and those that depend on it. */
-    private record PositionMasks(long[] accepted, int[] uncertain) {
+    record PositionMasks(long[] accepted, int[] uncertain) {
     }
 
     TokenMasker(Automaton automaton, TokenVocabulary vocabulary) {
         this.automaton = automaton;
         this.vocabulary = vocabulary;
+        this.byPosition = vocabulary.positionMasks(automaton.grammar);
         this.words = (vocabulary.size() + 63) >>> 6;
         this.states = new Frame[vocabulary.maxDepth + 1][];
         this.escapedAt = new boolean[vocabulary.maxDepth + 1];
@@ -68,7 +69,12 @@ final class TokenMasker {
         if (frame.mask != null) {
             return frame.mask;
         }
-        PositionMasks position = byPosition.computeIfAbsent(frame.pc, this::classify);
+        PositionMasks position = byPosition.get(frame.pc);
+        if (position == null) {
+            // computed outside the shared map's lock: classify uses this masker's own automaton and scratch
+            position = classify(frame.pc);
+            byPosition.putIfAbsent(frame.pc, position);
+        }
         if (position.uncertain.length == 0) {
             frame.mask = position.accepted; // shared: never modified
             return frame.mask;

@@ -18,6 +18,9 @@ import java.util.function.IntPredicate;
 public final class TokenVocabulary {
     private static final Map<Tokenizer, TokenVocabulary> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /** Per grammar (weakly held: grammars leave with the compiled-grammar cache), its positions' token sets. */
+    private final Map<Grammar, Map<Integer, TokenMasker.PositionMasks>> positionMasks =
+            Collections.synchronizedMap(new WeakHashMap<>());
     private final int size;
     private final byte[][] bytes;
     private final int[] endOfGeneration;
@@ -114,6 +117,11 @@ public final class TokenVocabulary {
                 return new TokenVocabulary(bytes, t::isEndOfGeneration);
             });
         }
+    }
+
+    /** The per-position token sets of a grammar over this vocabulary, shared by every generation that uses both. */
+    Map<Integer, TokenMasker.PositionMasks> positionMasks(Grammar grammar) {
+        return positionMasks.computeIfAbsent(grammar, g -> new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     public int size() {
