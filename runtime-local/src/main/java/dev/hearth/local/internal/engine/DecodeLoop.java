@@ -21,7 +21,9 @@ import java.util.function.IntPredicate;
  * The decode loop every local engine shares: sample the next token, stop on an end-of-generation token, turn the token
  * into text, emit its event, and end on a stop sequence, the token limit, cancellation or a full context. An engine
  * supplies only how the next logits are computed ({@link Step}) and how tokens become text ({@link Answer}), so the
- * rules for ending an answer, and its timings, are the same for GGUF and ONNX models.
+ * rules for ending an answer, and its timings, are the same for GGUF and ONNX models. When the options ask for a
+ * {@link ResponseFormat} other than text, the sampler masks every token that would leave it (the engine's
+ * {@link Answer#vocabulary()} must support that), and the answer also ends as soon as the format is complete.
  */
 public final class DecodeLoop {
     private DecodeLoop() {
@@ -74,7 +76,8 @@ public final class DecodeLoop {
                                                     Consumer<TokenEvent> tokens, CancellationSignal cancellation,
                                                     Step<E> step) throws E {
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
-        Sampler sampler = new Sampler(options, seed, constraint(options.responseFormat(), answer));
+        TokenConstraint constraint = constraint(options.responseFormat(), answer);
+        Sampler sampler = new Sampler(options, seed, constraint);
         StringBuilder text = new StringBuilder();
         int generated = 0;
         int decodeSteps = 0;
@@ -97,6 +100,10 @@ public final class DecodeLoop {
             generated++;
             if (answer.stopped()) {
                 finish = FinishReason.STOP_SEQUENCE;
+                break;
+            }
+            if (constraint != null && constraint.isFinished()) {
+                finish = FinishReason.STOP; // the grammar allows nothing but the end: no need for another step
                 break;
             }
             if (generated >= options.maxTokens()) {

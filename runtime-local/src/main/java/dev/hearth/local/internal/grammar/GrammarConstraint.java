@@ -105,6 +105,12 @@ public final class GrammarConstraint implements TokenConstraint {
         }
     }
 
+    /** Whether the text so far is a complete match that no further byte can extend. */
+    @Override
+    public boolean isFinished() {
+        return ended || matcher.isComplete() && !matcher.canContinue();
+    }
+
     /** Whether the text so far is a complete match. */
     public boolean isComplete() {
         return matcher.isComplete();

@@ -11,4 +11,12 @@ public interface TokenConstraint {
 
     /** Moves past the chosen token, which {@link #mask} allowed. */
     void accept(int token);
+
+    /**
+     * True once nothing but an end-of-generation token could follow, so the caller may end the answer without
+     * computing another step.
+     */
+    default boolean isFinished() {
+        return false;
+    }
 }
