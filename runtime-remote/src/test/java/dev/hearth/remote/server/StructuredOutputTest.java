@@ -106,6 +106,20 @@ class StructuredOutputTest {
     }
 
     @Test
+    void responsesApiTextFormat() throws Exception {
+        HttpResponse<String> response = Http.post(node.baseUrl() + "/v1/responses", "{\"model\":\"stories260K\","
+                + "\"input\":\"Once upon a time\",\"temperature\":0,\"max_output_tokens\":200,"
+                + "\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"flag\",\"strict\":true,"
+                + "\"schema\":{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":\"boolean\"}},"
+                + "\"required\":[\"ok\"],\"additionalProperties\":false}}}}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = Http.json(response);
+        String text = body.path("output").get(0).path("content").get(0).path("text").asText();
+        assertThat(JSON.readTree(text).path("ok").isBoolean()).as(text).isTrue();
+        assertThat(body.path("text").path("format").path("type").asText()).isEqualTo("json_schema");
+    }
+
+    @Test
     void unsupportedResponseFormatIsA400NamingIt() {
         HttpResponse<String> response = Http.post(node.baseUrl() + "/v1/chat/completions", "{\"model\":\"stories260K\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
