@@ -73,6 +73,46 @@ class ConstrainedGenerationTest {
         assertThat(parsed.get("status").asText()).isEqualTo("open");
     }
 
+    /** Schemas of different shapes: each answer that ends validates; one cut by the limit is a valid prefix. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // nested objects and booleans
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"object\","
+                + "\"properties\":{\"c\":{\"type\":\"boolean\"}},\"required\":[\"c\"]}},\"required\":[\"b\"]}},\"required\":[\"a\"]}",
+        // arrays of enums with bounds
+        "{\"type\":\"array\",\"items\":{\"enum\":[\"red\",\"green\",\"blue\",null,7]},\"minItems\":1,\"maxItems\":4}",
+        // optional fields only
+        "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"},\"y\":{\"type\":\"number\"},"
+                + "\"z\":{\"type\":\"null\"}},\"additionalProperties\":false}",
+        // unicode in keys, enums and constants
+        "{\"type\":\"object\",\"properties\":{\"città\":{\"enum\":[\"Zürich\",\"東京\",\"Αθήνα 🏛\"]},"
+                + "\"ok\":{\"const\":\"✓\"}},\"required\":[\"città\",\"ok\"]}",
+        // anyOf with a reference
+        "{\"$defs\":{\"point\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"},"
+                + "\"y\":{\"type\":\"integer\"}},\"required\":[\"x\",\"y\"]}},"
+                + "\"anyOf\":[{\"$ref\":\"#/$defs/point\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/point\"},\"maxItems\":2}]}",
+        // strings
+        "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"}},\"required\":[\"title\"]}"})
+    void answersUnderManySchemasValidateWithAnIndependentValidator(String schema) throws Exception {
+        Schema validator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema);
+        dev.hearth.local.internal.grammar.Grammar grammar =
+                dev.hearth.local.internal.grammar.JsonSchemaGrammar.compile(schema);
+        int complete = 0;
+        for (long seed = 1; seed <= 8; seed++) {
+            ChatResponse answer = client.chat().user("Once upon a time")
+                    .responseFormat(ResponseFormat.jsonSchema("shape", schema, true))
+                    .temperature(1.0).topK(0).topP(1.0).minP(0).seed(seed).maxTokens(400).call();
+            if (answer.finishReason() == FinishReason.STOP) {
+                assertThat(validator.validate(JSON.readTree(answer.text()))).as(answer.text()).isEmpty();
+                complete++;
+            } else {
+                assertThat(answer.finishReason()).isEqualTo(FinishReason.LENGTH);
+                assertThat(GrammarMatcher.isPrefix(grammar, answer.text())).as(answer.text()).isTrue();
+            }
+        }
+        assertThat(complete).as("answers that ended within 400 tokens").isGreaterThanOrEqualTo(4);
+    }
+
     @Test
     void jsonObjectAnswersAreObjectsOrTheirPrefixesWhenCutByTheTokenLimit() throws Exception {
         // a story model never closes an open-ended object within a few hundred tokens (it prefers long strings and
