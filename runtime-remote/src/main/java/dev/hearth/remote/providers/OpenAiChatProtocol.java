@@ -78,6 +78,9 @@ final class OpenAiChatProtocol implements Protocol {
                 ObjectNode function = tools.addObject().put("type", "function").putObject("function");
                 function.put("name", tool.name()).put("description", tool.description());
                 function.set("parameters", Json.schema(tool.name(), tool.parametersJsonSchema()));
+                if (tool.strict()) {
+                    function.put("strict", true);
+                }
             }
         }
         GenerationOptions options = request.options();

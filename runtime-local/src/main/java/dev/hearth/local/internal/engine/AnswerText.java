@@ -3,6 +3,7 @@ package dev.hearth.local.internal.engine;
 import dev.hearth.api.ToolCall;
 import dev.hearth.api.ToolCallError;
 import dev.hearth.local.internal.grammar.TokenVocabulary;
+import dev.hearth.local.internal.sampling.TokenConstraint;
 import dev.hearth.local.internal.template.ToolCallStream;
 import dev.hearth.local.internal.tokenizer.StreamingDetokenizer;
 import dev.hearth.local.internal.tokenizer.Tokenizer;
@@ -64,6 +65,12 @@ final class AnswerText implements DecodeLoop.Answer {
     @Override
     public Optional<TokenVocabulary> vocabulary() {
         return Optional.of(TokenVocabulary.of(tokenizer));
+    }
+
+    /** Constrains tool calls when the request offered a strict tool. */
+    @Override
+    public Optional<TokenConstraint> toolCallConstraint() {
+        return toolCalls.flatMap(calls -> StrictToolCalls.constraint(calls, tokenizer, markerTokens));
     }
 
     List<ToolCall> toolCalls() {

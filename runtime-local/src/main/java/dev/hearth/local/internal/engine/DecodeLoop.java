@@ -53,6 +53,11 @@ public final class DecodeLoop {
         default Optional<TokenVocabulary> vocabulary() {
             return Optional.empty();
         }
+
+        /** The constraint on tool calls when the request offered strict tools; empty otherwise. */
+        default Optional<TokenConstraint> toolCallConstraint() {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -138,8 +143,13 @@ public final class DecodeLoop {
      * @throws InvalidRequestException if the format cannot be compiled, or this engine cannot constrain its output
      */
     public static TokenConstraint constraint(ResponseFormat format, Answer answer) {
+        Optional<TokenConstraint> toolCalls = answer.toolCallConstraint();
         if (!format.constrains()) {
-            return null;
+            return toolCalls.orElse(null);
+        }
+        if (toolCalls.isPresent()) {
+            throw new InvalidRequestException("a response format and strict tools cannot be combined yet; "
+                    + "send the tools without 'strict' or drop the response format");
         }
         TokenVocabulary vocabulary = answer.vocabulary().orElseThrow(() -> new InvalidRequestException(
                 "response format " + format + " is not supported by this runtime: it cannot constrain its tokens"));

@@ -105,6 +105,11 @@ public final class GrammarConstraint implements TokenConstraint {
         }
     }
 
+    /** Reads bytes that were generated before this constraint applied; false (and nothing read) if they leave it. */
+    boolean acceptBytes(byte[] bytes) {
+        return matcher.accept(bytes);
+    }
+
     /** Whether the text so far is a complete match that no further byte can extend. */
     @Override
     public boolean isFinished() {

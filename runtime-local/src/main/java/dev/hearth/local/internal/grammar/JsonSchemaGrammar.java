@@ -46,13 +46,77 @@ public final class JsonSchemaGrammar {
     private static final int MAX_ITEMS_BOUND = 1000;
 
     private final JsonNode root;
-    private final GrammarBuilder builder = new GrammarBuilder();
+    private final GrammarBuilder builder;
+    /** Prefixes this schema's generated rule names, so several schemas can share one builder. */
+    private final String names;
     private final Map<String, String> refRules = new HashMap<>();
     private int generated;
 
     private JsonSchemaGrammar(JsonNode root) {
-        this.root = root;
+        this(root, new GrammarBuilder(), "");
         defineBasics(builder);
+    }
+
+    private JsonSchemaGrammar(JsonNode root, GrammarBuilder builder, String names) {
+        this.root = root;
+        this.builder = builder;
+        this.names = names;
+    }
+
+    /** A tool a call may name, with its parameters' schema (JSON text), or null to allow any JSON object. */
+    public record CallableTool(String name, String parametersSchema) {
+    }
+
+    /**
+     * One tool call written as {@code {"name": NAME, ARGUMENTS_KEY: ARGS}} between {@code before} and {@code after}
+     * (each may be empty; whitespace is allowed around the object), where NAME is one of {@code tools} and ARGS
+     * validates against that tool's schema.
+     *
+     * @throws UnsupportedSchemaException if a tool's schema is outside the supported subset; the pointer is prefixed
+     *                                    with the tool's name
+     */
+    public static Grammar toolCall(List<CallableTool> tools, String argumentsKey, String before, String after) {
+        GrammarBuilder builder = new GrammarBuilder();
+        defineBasics(builder);
+        List<Expr> calls = new ArrayList<>();
+        Expr ws = new Expr.Ref("ws");
+        for (int i = 0; i < tools.size(); i++) {
+            CallableTool tool = tools.get(i);
+            Expr arguments;
+            if (tool.parametersSchema() == null) {
+                arguments = new Expr.Ref("object");
+            } else {
+                JsonNode schema;
+                try {
+                    schema = JSON.readTree(tool.parametersSchema());
+                } catch (JsonProcessingException e) {
+                    throw new UnsupportedSchemaException("(schema)", "tool " + tool.name(), "the parameters' schema is "
+                            + "not valid JSON: " + e.getOriginalMessage());
+                }
+                try {
+                    arguments = new JsonSchemaGrammar(schema, builder, "tool" + i + "-").schema(schema, "");
+                } catch (UnsupportedSchemaException e) {
+                    throw new UnsupportedSchemaException(e.keyword(), "tool " + tool.name() + ": " + e.pointer(),
+                            "in the parameters of strict tool '" + tool.name() + "', " + e.getMessage());
+                }
+            }
+            calls.add(Expr.seq(Expr.literal("{"), ws, Expr.literal("\"name\""), ws, Expr.literal(":"), ws,
+                    literalValue(JSON.getNodeFactory().textNode(tool.name())), ws, Expr.literal(","), ws,
+                    literalValue(JSON.getNodeFactory().textNode(argumentsKey)), ws, Expr.literal(":"), ws, arguments,
+                    ws, Expr.literal("}")));
+        }
+        List<Expr> body = new ArrayList<>();
+        if (!before.isEmpty()) {
+            body.add(Expr.literal(before));
+        }
+        body.add(ws);
+        body.add(new Expr.Alt(calls));
+        if (!after.isEmpty()) {
+            body.add(ws);
+            body.add(Expr.literal(after));
+        }
+        builder.rule("root", new Expr.Seq(body));
+        return builder.build("root");
     }
 
     /**
@@ -268,7 +332,7 @@ public final class JsonSchemaGrammar {
             isRequired.add(entry.getValue());
         }
         // after(k, first): members k.. in order, optional ones may be skipped; commas only between present members
-        String prefix = "object" + generated++;
+        String prefix = names + "object" + generated++;
         int count = members.size();
         for (int k = count - 1; k >= 0; k--) {
             for (boolean first : new boolean[] {true, false}) {
@@ -299,7 +363,7 @@ public final class JsonSchemaGrammar {
         if (max != Expr.Repeat.UNBOUNDED && max < min) {
             throw new UnsupportedSchemaException("maxItems", pointer, "is below minItems");
         }
-        String itemRule = "item" + generated++;
+        String itemRule = names + "item" + generated++;
         builder.rule(itemRule, item);
         Expr one = new Expr.Ref(itemRule);
         Expr more = Expr.seq(new Expr.Ref("ws"), Expr.literal(","), new Expr.Ref("ws"), one);
@@ -341,7 +405,7 @@ public final class JsonSchemaGrammar {
         if (node.isMissingNode()) {
             throw new UnsupportedSchemaException("$ref", pointer, "points to nothing: " + ref.textValue());
         }
-        String name = "ref" + generated++;
+        String name = names + "ref" + generated++;
         refRules.put(target, name);
         // registered before compiling the target, so recursive references resolve to the same rule
         builder.rule(name, Expr.EMPTY);

@@ -109,14 +109,36 @@ public final class TokenVocabulary {
     /** The vocabulary of a GGUF tokenizer (built once per tokenizer and cached). */
     public static TokenVocabulary of(Tokenizer tokenizer) {
         synchronized (CACHE) {
-            return CACHE.computeIfAbsent(tokenizer, t -> {
-                byte[][] bytes = new byte[t.vocabularySize()][];
-                for (int id = 0; id < bytes.length; id++) {
-                    bytes[id] = t.isText(id) ? t.tokenBytes(id) : null;
-                }
-                return new TokenVocabulary(bytes, t::isEndOfGeneration);
-            });
+            return CACHE.computeIfAbsent(tokenizer, t -> build(t, java.util.Set.of()));
         }
+    }
+
+    /**
+     * The vocabulary of a GGUF tokenizer in which some special tokens count as their text: the markers of a
+     * model's tool-call format (e.g. {@code <tool_call>}), which a tool-call grammar must be able to write.
+     */
+    public static TokenVocabulary withMarkers(Tokenizer tokenizer, java.util.Set<Integer> markerTokens) {
+        if (markerTokens.isEmpty()) {
+            return of(tokenizer);
+        }
+        synchronized (MARKED) {
+            return MARKED.computeIfAbsent(tokenizer, t -> new java.util.HashMap<>())
+                    .computeIfAbsent(java.util.Set.copyOf(markerTokens), markers -> build(tokenizer, markers));
+        }
+    }
+
+    private static final Map<Tokenizer, Map<java.util.Set<Integer>, TokenVocabulary>> MARKED = new WeakHashMap<>();
+
+    private static TokenVocabulary build(Tokenizer t, java.util.Set<Integer> markers) {
+        byte[][] bytes = new byte[t.vocabularySize()][];
+        for (int id = 0; id < bytes.length; id++) {
+            if (markers.contains(id)) {
+                bytes[id] = t.tokenText(id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } else {
+                bytes[id] = t.isText(id) ? t.tokenBytes(id) : null;
+            }
+        }
+        return new TokenVocabulary(bytes, t::isEndOfGeneration);
     }
 
     /** The per-position token sets of a grammar over this vocabulary, shared by every generation that uses both. */
