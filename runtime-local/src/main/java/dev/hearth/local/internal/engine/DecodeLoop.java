@@ -80,8 +80,20 @@ public final class DecodeLoop {
                                                     IntPredicate endsGeneration, Answer answer,
                                                     Consumer<TokenEvent> tokens, CancellationSignal cancellation,
                                                     Step<E> step) throws E {
+        return run(options, constraint(options.responseFormat(), answer), logits, history, historyLength, promptLength,
+                contextLength, endsGeneration, answer, tokens, cancellation, step);
+    }
+
+    /**
+     * Generates under a constraint the engine built beforehand with {@link #constraint} (null for none), so that an
+     * unusable schema or grammar is refused before the prompt is computed.
+     */
+    public static <E extends Exception> Outcome run(GenerationOptions options, TokenConstraint constraint,
+                                                    float[] logits, int[] history, int historyLength, int promptLength,
+                                                    int contextLength, IntPredicate endsGeneration, Answer answer,
+                                                    Consumer<TokenEvent> tokens, CancellationSignal cancellation,
+                                                    Step<E> step) throws E {
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
-        TokenConstraint constraint = constraint(options.responseFormat(), answer);
         Sampler sampler = new Sampler(options, seed, constraint);
         StringBuilder text = new StringBuilder();
         int generated = 0;
