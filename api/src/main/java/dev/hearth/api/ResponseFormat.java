@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * The shape an answer must take. {@link #text()} (the default) leaves it free; the others make a runtime that supports
- * constrained decoding mask every token that would leave the shape, so the answer always parses:
+ * constrained decoding mask every token that would leave the shape, so an answer that ends by itself
+ * ({@link FinishReason#STOP}) always parses; one cut by {@code maxTokens} or a stop sequence is a prefix of such text:
  * <pre>{@code
  * client.chat().user("Describe Ann as JSON")
  *         .responseFormat(ResponseFormat.jsonSchema("person", """
