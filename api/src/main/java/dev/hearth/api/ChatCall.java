@@ -123,6 +123,22 @@ public final class ChatCall {
         return this;
     }
 
+    /** The shape the answer must take, e.g. {@link ResponseFormat#jsonSchema(String, String, boolean)}. */
+    public ChatCall responseFormat(ResponseFormat format) {
+        options.responseFormat(format);
+        return this;
+    }
+
+    /** The answer must be a JSON object. */
+    public ChatCall json() {
+        return responseFormat(ResponseFormat.json());
+    }
+
+    /** The answer must match a GBNF grammar (starting at its rule {@code root}). */
+    public ChatCall grammar(String gbnf) {
+        return responseFormat(ResponseFormat.grammar(gbnf));
+    }
+
     /** How this call uses the runtime's prefix cache (disable it, pin a prefix, save or restore the session). */
     public ChatCall cache(CacheControl cache) {
         request.cache(cache);
@@ -133,7 +149,8 @@ public final class ChatCall {
     public ChatCall options(GenerationOptions replacement) {
         options.maxTokens(replacement.maxTokens()).temperature(replacement.temperature()).topK(replacement.topK())
                 .topP(replacement.topP()).minP(replacement.minP()).repetitionPenalty(replacement.repetitionPenalty())
-                .repetitionWindow(replacement.repetitionWindow()).stopSequences(replacement.stopSequences());
+                .repetitionWindow(replacement.repetitionWindow()).stopSequences(replacement.stopSequences())
+                .responseFormat(replacement.responseFormat());
         replacement.seed().ifPresentOrElse(options::seed, options::randomSeed);
         return this;
     }

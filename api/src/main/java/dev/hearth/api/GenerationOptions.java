@@ -20,10 +20,12 @@ import java.util.OptionalLong;
  * @param repetitionWindow    how many recent tokens (prompt included) the penalty looks at
  * @param seed                the random seed; empty means a fresh random seed per call
  * @param stopSequences       texts that end the answer when generated; they are not part of the answer
+ * @param responseFormat      the shape the answer must take (JSON, a JSON Schema, a grammar); {@link ResponseFormat#text()}
+ *                            leaves it free
  */
 public record GenerationOptions(int maxTokens, double temperature, int topK, double topP, double minP,
                                 double repetitionPenalty, int repetitionWindow, OptionalLong seed,
-                                List<String> stopSequences) {
+                                List<String> stopSequences, ResponseFormat responseFormat) {
 
     public static final int UNLIMITED = Integer.MAX_VALUE;
     /** Stop sequences are matched on every token; a handful covers every real template. */
@@ -71,6 +73,9 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
             }
         }
         stopSequences = List.copyOf(stopSequences);
+        if (responseFormat == null) {
+            throw new InvalidRequestException("responseFormat must not be null; use ResponseFormat.text() for free text");
+        }
     }
 
     public static GenerationOptions defaults() {
@@ -105,6 +110,7 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
         private int repetitionWindow = 64;
         private OptionalLong seed = OptionalLong.empty();
         private List<String> stopSequences = List.of();
+        private ResponseFormat responseFormat = ResponseFormat.text();
 
         private Builder() {
         }
@@ -119,6 +125,7 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
             repetitionWindow = options.repetitionWindow;
             seed = options.seed;
             stopSequences = options.stopSequences;
+            responseFormat = options.responseFormat;
         }
 
         public Builder maxTokens(int maxTokens) {
@@ -176,9 +183,15 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
             return this;
         }
 
+        /** The shape the answer must take; {@link ResponseFormat#text()} (the default) leaves it free. */
+        public Builder responseFormat(ResponseFormat responseFormat) {
+            this.responseFormat = responseFormat;
+            return this;
+        }
+
         public GenerationOptions build() {
             return new GenerationOptions(maxTokens, temperature, topK, topP, minP, repetitionPenalty, repetitionWindow,
-                    seed, stopSequences);
+                    seed, stopSequences, responseFormat);
         }
     }
 }

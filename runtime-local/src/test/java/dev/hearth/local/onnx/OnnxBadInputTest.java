@@ -83,6 +83,17 @@ class OnnxBadInputTest {
     }
 
     @Test
+    void aResponseFormatIsRefusedNotIgnored() {
+        // the ONNX decoder's tokenizers are DJL's: it cannot constrain its tokens, so it says so
+        try (OnnxDecoderRuntime runtime = OnnxDecoderRuntime.open(Onnx.model(SharedModels.tinyGpt2Onnx()).threads(1))) {
+            GenerationOptions options = GenerationOptions.builder().temperature(0).maxTokens(2)
+                    .responseFormat(dev.hearth.api.ResponseFormat.json()).build();
+            assertThatThrownBy(() -> runtime.generateFromTokens(new int[] {0, 52}, options, event -> { }, NEVER))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("not supported by this runtime");
+        }
+    }
+
+    @Test
     void aPromptLongerThanTheContextOverflows() {
         try (OnnxDecoderRuntime runtime = OnnxDecoderRuntime.open(Onnx.model(SharedModels.tinyGpt2Onnx()).threads(1).contextLength(3))) {
             GenerationOptions options = GenerationOptions.builder().temperature(0).maxTokens(2).build();

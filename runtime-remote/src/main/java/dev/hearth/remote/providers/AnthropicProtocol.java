@@ -50,6 +50,11 @@ final class AnthropicProtocol implements Protocol {
     @Override
     public ObjectNode body(ChatRequest request, boolean stream) {
         GenerationOptions options = request.options();
+        if (options.responseFormat().constrains()) {
+            throw new InvalidRequestException("Anthropic's Messages API is not sent response formats by this client; "
+                    + "offer a tool with the schema instead, or route the request to a runtime that supports "
+                    + options.responseFormat());
+        }
         if (options.temperature() > 1) {
             throw new InvalidRequestException("Anthropic accepts a temperature between 0 and 1, was " + options.temperature());
         }

@@ -33,6 +33,11 @@ final class Json {
         return object(schema, "parameter schema of tool '" + toolName + "'");
     }
 
+    /** A response format's JSON schema, which must be a JSON object. */
+    static ObjectNode responseSchema(String name, String schema) {
+        return object(schema, "schema of response format '" + name + "'");
+    }
+
     /** A tool call's arguments, which must be a JSON object (providers that take arguments as objects need this). */
     static ObjectNode arguments(String toolName, String arguments) {
         return object(arguments.isBlank() ? "{}" : arguments, "arguments of the call to tool '" + toolName + "'");

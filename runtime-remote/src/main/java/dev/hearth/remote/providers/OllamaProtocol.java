@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.api.ChatRequest;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
+import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.Tool;
 import dev.hearth.api.ToolCall;
 
@@ -88,6 +90,13 @@ final class OllamaProtocol implements Protocol {
         }
         if (config.contextLength() > 0) {
             wireOptions.put("num_ctx", config.contextLength());
+        }
+        switch (options.responseFormat()) {
+            case ResponseFormat.Text ignored -> { }
+            case ResponseFormat.JsonObject ignored -> body.put("format", "json");
+            case ResponseFormat.JsonSchema schema -> body.set("format", Json.responseSchema(schema.name(), schema.schema()));
+            case ResponseFormat.Grammar ignored -> throw new InvalidRequestException(
+                    "Ollama does not accept GBNF grammars; use a JSON schema response format");
         }
         body.put("stream", stream);
         return body;

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.api.ChatRequest;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
+import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.Tool;
 import dev.hearth.api.ToolCall;
 
@@ -76,6 +78,9 @@ final class OpenAiChatProtocol implements Protocol {
                 ObjectNode function = tools.addObject().put("type", "function").putObject("function");
                 function.put("name", tool.name()).put("description", tool.description());
                 function.set("parameters", Json.schema(tool.name(), tool.parametersJsonSchema()));
+                if (tool.strict()) {
+                    function.put("strict", true);
+                }
             }
         }
         GenerationOptions options = request.options();
@@ -89,6 +94,22 @@ final class OpenAiChatProtocol implements Protocol {
                 body.put("top_p", options.topP());
             }
             options.seed().ifPresent(seed -> body.put("seed", seed));
+        }
+        switch (options.responseFormat()) {
+            case ResponseFormat.Text ignored -> { }
+            case ResponseFormat.JsonObject ignored -> body.putObject("response_format").put("type", "json_object");
+            case ResponseFormat.JsonSchema schema -> {
+                ObjectNode format = body.putObject("response_format").put("type", "json_schema");
+                format.putObject("json_schema").put("name", schema.name()).put("strict", schema.strict())
+                        .set("schema", Json.responseSchema(schema.name(), schema.schema()));
+            }
+            case ResponseFormat.Grammar grammar -> {
+                if (config.kind() == Kind.OPENAI_CHAT) {
+                    throw new InvalidRequestException("OpenAI does not accept GBNF grammars; use a JSON schema response "
+                            + "format, or an OpenAI-compatible server such as llama.cpp's");
+                }
+                body.put("grammar", grammar.gbnf()); // llama.cpp server's extension
+            }
         }
         if (config.promptCaching()) {
             body.put("prompt_cache_key", PromptCacheKey.of(model, request));

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.api.ChatRequest;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
+import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.Tool;
 import dev.hearth.api.ToolCall;
 
@@ -79,6 +81,15 @@ final class OpenAiResponsesProtocol implements Protocol {
             }
         }
         GenerationOptions options = request.options();
+        switch (options.responseFormat()) {
+            case ResponseFormat.Text ignored -> { }
+            case ResponseFormat.JsonObject ignored -> body.putObject("text").putObject("format").put("type", "json_object");
+            case ResponseFormat.JsonSchema schema -> body.putObject("text").putObject("format").put("type", "json_schema")
+                    .put("name", schema.name()).put("strict", schema.strict())
+                    .set("schema", Json.responseSchema(schema.name(), schema.schema()));
+            case ResponseFormat.Grammar ignored -> throw new InvalidRequestException(
+                    "OpenAI does not accept GBNF grammars; use a JSON schema response format");
+        }
         if (options.maxTokens() != GenerationOptions.UNLIMITED) {
             body.put("max_output_tokens", options.maxTokens());
         }

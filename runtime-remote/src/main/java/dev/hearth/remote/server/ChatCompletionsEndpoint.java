@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.api.ChatRequest;
 import dev.hearth.api.ChatResponse;
 import dev.hearth.api.Message;
+import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.ToolCall;
 
 import java.io.IOException;
@@ -27,11 +28,11 @@ final class ChatCompletionsEndpoint implements Endpoint {
     public void handle(Exchange exchange) throws IOException {
         ObjectNode body = exchange.body();
         String model = context.catalog().resolve(Json.text(body, "model"));
-        rejectUnsupportedFormat(body);
         ChatRequest request = ChatRequest.builder()
                 .messages(messages(body))
                 .tools(OpenAiFormat.chatTools(body))
-                .options(OpenAiFormat.options(body, context.defaults(), "max_completion_tokens", "max_tokens"))
+                .options(OpenAiFormat.options(body, context.defaults(), "max_completion_tokens", "max_tokens")
+                        .toBuilder().responseFormat(responseFormat(body)).build())
                 .model(model)
                 .build();
         String id = Ids.next("chatcmpl-");
@@ -70,12 +71,39 @@ final class ChatCompletionsEndpoint implements Endpoint {
         exchange.endStream();
     }
 
-    private static void rejectUnsupportedFormat(ObjectNode body) {
+    /**
+     * OpenAI's {@code response_format} ({@code text}, {@code json_object}, {@code json_schema}) or llama.cpp server's
+     * {@code grammar} (GBNF). A runtime that cannot constrain its output refuses the request, which becomes a 400.
+     */
+    static ResponseFormat responseFormat(ObjectNode body) {
         ObjectNode format = Json.object(body, "response_format");
-        if (format != null && !"text".equals(format.path("type").asText("text"))) {
-            throw ApiError.invalidParam("response_format", "response_format '" + format.path("type").asText()
-                    + "' is not supported by this server; only 'text' is.");
+        String grammar = Json.text(body, "grammar");
+        if (grammar != null && !grammar.isBlank()) {
+            if (format != null && !"text".equals(format.path("type").asText("text"))) {
+                throw ApiError.invalidParam("grammar", "give either 'grammar' or 'response_format', not both");
+            }
+            return ResponseFormat.grammar(grammar);
         }
+        if (format == null) {
+            return ResponseFormat.text();
+        }
+        String type = format.path("type").asText("text");
+        return switch (type) {
+            case "text" -> ResponseFormat.text();
+            case "json_object" -> ResponseFormat.json();
+            case "json_schema" -> {
+                ObjectNode jsonSchema = Json.object(format, "json_schema");
+                if (jsonSchema == null || !jsonSchema.path("schema").isObject()) {
+                    throw ApiError.invalidParam("response_format", "response_format 'json_schema' needs "
+                            + "json_schema.schema, a JSON Schema object");
+                }
+                String name = jsonSchema.path("name").asText("response");
+                yield ResponseFormat.jsonSchema(name, Json.write(jsonSchema.get("schema")),
+                        jsonSchema.path("strict").asBoolean(false));
+            }
+            default -> throw ApiError.invalidParam("response_format", "response_format '" + type
+                    + "' is not supported; use text, json_object or json_schema");
+        };
     }
 
     static List<Message> messages(ObjectNode body) {

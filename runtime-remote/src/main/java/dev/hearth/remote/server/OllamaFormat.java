@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.api.ChatResponse;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.ResponseFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ final class OllamaFormat {
     }
 
     static GenerationOptions options(ObjectNode body, GenerationOptions defaults) {
-        GenerationOptions.Builder options = defaults.toBuilder();
+        GenerationOptions.Builder options = defaults.toBuilder().responseFormat(responseFormat(body));
         ObjectNode given = Json.object(body, "options");
         if (given == null) {
             return options.build();
@@ -71,12 +72,27 @@ final class OllamaFormat {
         return options.build();
     }
 
+    /**
+     * Ollama's {@code format}: {@code "json"} for any JSON object, or a JSON Schema object. A runtime that cannot
+     * constrain its output refuses the request, which becomes a 400.
+     */
+    static ResponseFormat responseFormat(ObjectNode body) {
+        JsonNode format = body.get("format");
+        if (format == null || format.isNull() || format.isTextual() && format.asText().isEmpty()) {
+            return ResponseFormat.text();
+        }
+        if (format.isTextual() && format.asText().equals("json")) {
+            return ResponseFormat.json();
+        }
+        if (format.isObject()) {
+            return ResponseFormat.jsonSchema("format", Json.write(format), true);
+        }
+        throw ApiError.invalidParam("format", "'format' must be \"json\" or a JSON Schema object, was "
+                + Json.describe(format));
+    }
+
     /** Refuses what this server cannot honour rather than silently answering something else. */
     static void rejectUnsupported(ObjectNode body) {
-        JsonNode format = body.get("format");
-        if (format != null && !format.isNull() && !(format.isTextual() && format.asText().isEmpty())) {
-            throw ApiError.invalidParam("format", "Structured output ('format') is not supported by this server");
-        }
         JsonNode images = body.get("images");
         if (images != null && images.isArray() && !images.isEmpty()) {
             throw ApiError.invalidParam("images", "Image input is not supported by this server");

@@ -105,7 +105,8 @@ final class OpenAiFormat {
         String description = Json.text(function, "description");
         JsonNode schema = function.get(schemaField);
         String schemaText = schema == null || schema.isNull() ? "{\"type\":\"object\",\"properties\":{}}" : Json.write(schema);
-        return new Tool(name, description == null ? "" : description, schemaText);
+        // OpenAI's strict function calling: the local engine constrains such calls to the schema
+        return new Tool(name, description == null ? "" : description, schemaText, Json.bool(function, "strict", false));
     }
 
     static String finishReason(FinishReason reason) {

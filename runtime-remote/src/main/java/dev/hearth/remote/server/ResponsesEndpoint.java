@@ -8,6 +8,7 @@ import dev.hearth.api.ChatResponse;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.Message;
+import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.Role;
 import dev.hearth.api.Tool;
 import dev.hearth.api.ToolCall;
@@ -38,11 +39,8 @@ final class ResponsesEndpoint implements Endpoint {
             throw ApiError.invalidParam("previous_response_id",
                     "This server stores no responses; send the whole conversation in 'input' instead of previous_response_id.");
         }
-        ObjectNode text = Json.object(body, "text");
-        if (text != null && text.has("format") && !"text".equals(text.path("format").path("type").asText("text"))) {
-            throw ApiError.invalidParam("text.format", "Structured output formats are not supported by this server; only 'text' is.");
-        }
-        GenerationOptions options = OpenAiFormat.options(body, context.defaults(), "max_output_tokens");
+        GenerationOptions options = OpenAiFormat.options(body, context.defaults(), "max_output_tokens").toBuilder()
+                .responseFormat(responseFormat(Json.object(body, "text"))).build();
         ChatRequest request = ChatRequest.builder()
                 .messages(messages(body))
                 .tools(tools(body))
@@ -204,7 +202,9 @@ final class ResponsesEndpoint implements Endpoint {
             response.put("store", false);
             response.put("temperature", options.temperature());
             response.put("top_p", options.topP());
-            response.putObject("text").putObject("format").put("type", "text");
+            JsonNode requestedFormat = body.path("text").path("format");
+            response.putObject("text").set("format", requestedFormat.isObject() ? requestedFormat.deepCopy()
+                    : Json.object().put("type", "text"));
             response.put("tool_choice", "auto");
             JsonNode tools = body.get("tools");
             response.set("tools", tools != null && tools.isArray() ? tools.deepCopy() : Json.array());
@@ -255,6 +255,29 @@ final class ResponsesEndpoint implements Endpoint {
     }
 
     /** {@code instructions} as a system message, then {@code input}: a string or a list of items. */
+    /** The Responses API's {@code text.format}: {@code text}, {@code json_object} or {@code json_schema}. */
+    private static ResponseFormat responseFormat(ObjectNode text) {
+        if (text == null || !text.has("format")) {
+            return ResponseFormat.text();
+        }
+        JsonNode format = text.get("format");
+        String type = format.path("type").asText("text");
+        return switch (type) {
+            case "text" -> ResponseFormat.text();
+            case "json_object" -> ResponseFormat.json();
+            case "json_schema" -> {
+                if (!format.path("schema").isObject()) {
+                    throw ApiError.invalidParam("text.format", "text.format 'json_schema' needs 'schema', a JSON Schema "
+                            + "object");
+                }
+                yield ResponseFormat.jsonSchema(format.path("name").asText("response"), Json.write(format.get("schema")),
+                        format.path("strict").asBoolean(false));
+            }
+            default -> throw ApiError.invalidParam("text.format", "text.format '" + type
+                    + "' is not supported; use text, json_object or json_schema");
+        };
+    }
+
     private static List<Message> messages(ObjectNode body) {
         List<Message> messages = new ArrayList<>();
         String instructions = Json.text(body, "instructions");

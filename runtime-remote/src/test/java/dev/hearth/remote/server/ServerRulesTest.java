@@ -84,7 +84,10 @@ class ServerRulesTest {
             assertOpenAiError(penalty, 400, "invalid_request_error");
             assertThat(Http.json(penalty).path("error").path("message").asText()).contains("repeat_penalty");
             assertOpenAiError(Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"n\":2}")), 400, "invalid_request_error");
-            assertOllamaError(Http.post(node.url("/api/chat"), CHAT.replace("}]}", "}],\"format\":\"json\"}")), 400);
+            // formats are passed to the runtime (StructuredOutputTest); ones no runtime could honour are refused here
+            assertOllamaError(Http.post(node.url("/api/chat"), CHAT.replace("}]}", "}],\"format\":\"yaml\"}")), 400);
+            assertOpenAiError(Http.post(node.url("/v1/chat/completions"),
+                    CHAT.replace("}]}", "}],\"response_format\":{\"type\":\"xml\"}}")), 400, "invalid_request_error");
             // the neutral values clients send by default are accepted
             assertThat(Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"presence_penalty\":0,\"n\":1,\"logprobs\":false}"))
                     .statusCode()).isEqualTo(200);

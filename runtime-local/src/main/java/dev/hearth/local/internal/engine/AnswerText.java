@@ -2,6 +2,8 @@ package dev.hearth.local.internal.engine;
 
 import dev.hearth.api.ToolCall;
 import dev.hearth.api.ToolCallError;
+import dev.hearth.local.internal.grammar.TokenVocabulary;
+import dev.hearth.local.internal.sampling.TokenConstraint;
 import dev.hearth.local.internal.template.ToolCallStream;
 import dev.hearth.local.internal.tokenizer.StreamingDetokenizer;
 import dev.hearth.local.internal.tokenizer.Tokenizer;
@@ -57,6 +59,18 @@ final class AnswerText implements DecodeLoop.Answer {
         }
         ToolCallStream calls = toolCalls.get();
         return calls.accept(rest) + calls.finish();
+    }
+
+    /** The tokenizer's vocabulary for constrained decoding (built once per tokenizer). */
+    @Override
+    public Optional<TokenVocabulary> vocabulary() {
+        return Optional.of(TokenVocabulary.of(tokenizer));
+    }
+
+    /** Constrains tool calls when the request offered a strict tool. */
+    @Override
+    public Optional<TokenConstraint> toolCallConstraint() {
+        return toolCalls.flatMap(calls -> StrictToolCalls.constraint(calls, tokenizer, markerTokens));
     }
 
     List<ToolCall> toolCalls() {

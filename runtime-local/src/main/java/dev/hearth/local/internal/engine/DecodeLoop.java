@@ -4,7 +4,14 @@ import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.TokenEvent;
 import dev.hearth.api.spi.CancellationSignal;
+import dev.hearth.api.InvalidRequestException;
+import dev.hearth.api.ResponseFormat;
+import dev.hearth.local.internal.grammar.GrammarConstraint;
+import dev.hearth.local.internal.grammar.TokenVocabulary;
 import dev.hearth.local.internal.sampling.Sampler;
+import dev.hearth.local.internal.sampling.TokenConstraint;
+
+import java.util.Optional;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -14,7 +21,9 @@ import java.util.function.IntPredicate;
  * The decode loop every local engine shares: sample the next token, stop on an end-of-generation token, turn the token
  * into text, emit its event, and end on a stop sequence, the token limit, cancellation or a full context. An engine
  * supplies only how the next logits are computed ({@link Step}) and how tokens become text ({@link Answer}), so the
- * rules for ending an answer, and its timings, are the same for GGUF and ONNX models.
+ * rules for ending an answer, and its timings, are the same for GGUF and ONNX models. When the options ask for a
+ * {@link ResponseFormat} other than text, the sampler masks every token that would leave it (the engine's
+ * {@link Answer#vocabulary()} must support that), and the answer also ends as soon as the format is complete.
  */
 public final class DecodeLoop {
     private DecodeLoop() {
@@ -36,6 +45,19 @@ public final class DecodeLoop {
 
         /** The text still held back when generation ends. */
         String finish();
+
+        /**
+         * The vocabulary as constrained decoding sees it, when the engine's tokenizer supports it; empty otherwise,
+         * and then a request with a {@link ResponseFormat} other than text is refused.
+         */
+        default Optional<TokenVocabulary> vocabulary() {
+            return Optional.empty();
+        }
+
+        /** The constraint on tool calls when the request offered strict tools; empty otherwise. */
+        default Optional<TokenConstraint> toolCallConstraint() {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -58,8 +80,21 @@ public final class DecodeLoop {
                                                     IntPredicate endsGeneration, Answer answer,
                                                     Consumer<TokenEvent> tokens, CancellationSignal cancellation,
                                                     Step<E> step) throws E {
+        return run(options, constraint(options.responseFormat(), answer), logits, history, historyLength, promptLength,
+                contextLength, endsGeneration, answer, tokens, cancellation, step);
+    }
+
+    /**
+     * Generates under a constraint the engine built beforehand with {@link #constraint} (null for none), so that an
+     * unusable schema or grammar is refused before the prompt is computed.
+     */
+    public static <E extends Exception> Outcome run(GenerationOptions options, TokenConstraint constraint,
+                                                    float[] logits, int[] history, int historyLength, int promptLength,
+                                                    int contextLength, IntPredicate endsGeneration, Answer answer,
+                                                    Consumer<TokenEvent> tokens, CancellationSignal cancellation,
+                                                    Step<E> step) throws E {
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
-        Sampler sampler = new Sampler(options, seed);
+        Sampler sampler = new Sampler(options, seed, constraint);
         StringBuilder text = new StringBuilder();
         int generated = 0;
         int decodeSteps = 0;
@@ -82,6 +117,10 @@ public final class DecodeLoop {
             generated++;
             if (answer.stopped()) {
                 finish = FinishReason.STOP_SEQUENCE;
+                break;
+            }
+            if (constraint != null && constraint.isFinished()) {
+                finish = FinishReason.STOP; // the grammar allows nothing but the end: no need for another step
                 break;
             }
             if (generated >= options.maxTokens()) {
@@ -108,5 +147,24 @@ public final class DecodeLoop {
             tokens.accept(new TokenEvent(generated, -1, rest));
         }
         return new Outcome(text.toString(), finish, generated, firstTokenAt, decodeNanos, decodeSteps);
+    }
+
+    /**
+     * The grammar constraint a response format asks for, or null for free text.
+     *
+     * @throws InvalidRequestException if the format cannot be compiled, or this engine cannot constrain its output
+     */
+    public static TokenConstraint constraint(ResponseFormat format, Answer answer) {
+        Optional<TokenConstraint> toolCalls = answer.toolCallConstraint();
+        if (!format.constrains()) {
+            return toolCalls.orElse(null);
+        }
+        if (toolCalls.isPresent()) {
+            throw new InvalidRequestException("a response format and strict tools cannot be combined yet; "
+                    + "send the tools without 'strict' or drop the response format");
+        }
+        TokenVocabulary vocabulary = answer.vocabulary().orElseThrow(() -> new InvalidRequestException(
+                "response format " + format + " is not supported by this runtime: it cannot constrain its tokens"));
+        return new GrammarConstraint(GrammarConstraint.compile(format), vocabulary);
     }
 }

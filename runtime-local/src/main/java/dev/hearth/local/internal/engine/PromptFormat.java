@@ -115,7 +115,7 @@ final class PromptFormat {
             return Optional.empty();
         }
         Set<String> names = request.tools().stream().map(Tool::name).collect(Collectors.toSet());
-        return toolCallFormat.map(format -> new ToolCallStream(format, names, PromptFormat::newCallId));
+        return toolCallFormat.map(format -> new ToolCallStream(format, names, request.tools(), PromptFormat::newCallId));
     }
 
     /** Special tokens that open tool calls and must reach the parser as text. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.api.Tool;
 import dev.hearth.api.ToolCall;
 import dev.hearth.api.ToolCallError;
 
@@ -33,6 +34,7 @@ public final class ToolCallStream {
 
     private final ToolCallFormat format;
     private final Set<String> toolNames;
+    private final List<Tool> tools;
     private final Supplier<String> ids;
     private final StringBuilder pending = new StringBuilder();
     private final List<ToolCall> calls = new ArrayList<>();
@@ -45,9 +47,27 @@ public final class ToolCallStream {
      * @param ids       makes ids for calls the model did not number itself
      */
     public ToolCallStream(ToolCallFormat format, Set<String> toolNames, Supplier<String> ids) {
+        this(format, toolNames, List.of(), ids);
+    }
+
+    /**
+     * @param tools the tools offered, kept for whoever constrains the calls ({@link #tools()}); their names must be
+     *              {@code toolNames}
+     */
+    public ToolCallStream(ToolCallFormat format, Set<String> toolNames, List<Tool> tools, Supplier<String> ids) {
         this.format = format;
         this.toolNames = Set.copyOf(toolNames);
+        this.tools = List.copyOf(tools);
         this.ids = ids;
+    }
+
+    public ToolCallFormat format() {
+        return format;
+    }
+
+    /** The tools offered, with their schemas and strictness (empty when only names were given). */
+    public List<Tool> tools() {
+        return tools;
     }
 
     /** Adds generated text; returns the part that is plain answer text and can be shown now. */

@@ -254,6 +254,12 @@ final class BpeTokenizer implements Tokenizer {
     }
 
     @Override
+    public boolean isText(int tokenId) {
+        return tokenId >= 0 && tokenId < types.length && (types[tokenId] == TokenType.NORMAL
+                || types[tokenId] == TokenType.BYTE);
+    }
+
+    @Override
     public boolean isEndOfGeneration(int tokenId) {
         return tokenId >= 0 && tokenId < endOfGeneration.length && endOfGeneration[tokenId];
     }

@@ -162,6 +162,12 @@ final class SentencePieceTokenizer implements Tokenizer {
     }
 
     @Override
+    public boolean isText(int tokenId) {
+        return tokenId >= 0 && tokenId < vocabulary.types().length && (vocabulary.types()[tokenId] == TokenType.NORMAL
+                || vocabulary.types()[tokenId] == TokenType.BYTE);
+    }
+
+    @Override
     public boolean isEndOfGeneration(int tokenId) {
         return tokenId >= 0 && tokenId < endOfGeneration.length && endOfGeneration[tokenId];
     }

@@ -83,6 +83,13 @@ public sealed interface Tokenizer permits SentencePieceTokenizer, BpeTokenizer, 
     /** The raw vocabulary string of a token (e.g. {@code "▁Hello"}, {@code "<0x0A>"}, {@code "ĠHello"}), for debugging. */
     String tokenText(int tokenId);
 
+    /**
+     * Whether a token stands for literal text of an answer: true for normal and byte tokens, false for control,
+     * unknown, user-defined and unused ones (constrained decoding never offers those) and for ids outside the
+     * vocabulary.
+     */
+    boolean isText(int tokenId);
+
     /** Beginning-of-sequence token, or -1 if the vocabulary has none. */
     int bosId();
 

@@ -45,6 +45,7 @@ final class WordPieceTokenizer implements Tokenizer {
     private final boolean stripAccents;
     private final SpecialTokenSplitter allSpecialTokens;
     private final SpecialTokenSplitter userDefinedTokens;
+    private final TokenType[] types;
 
     WordPieceTokenizer(String[] pieces, TokenType[] types, int bosId, int separatorId, int unknownId, boolean addBos,
                        boolean addSeparator, boolean lowercase, boolean stripAccents) {
@@ -93,6 +94,7 @@ final class WordPieceTokenizer implements Tokenizer {
             };
         }
         this.longestPiece = longest;
+        this.types = types.clone();
         this.allSpecialTokens = TokenTables.allSpecialTokens(pieces, types);
         this.userDefinedTokens = TokenTables.userDefinedTokens(pieces, types);
     }
@@ -268,6 +270,12 @@ final class WordPieceTokenizer implements Tokenizer {
     }
 
     /** BERT vocabularies are for encoders: no token ends generation (llama.cpp lists none for them either). */
+    @Override
+    public boolean isText(int tokenId) {
+        return tokenId >= 0 && tokenId < types.length && (types[tokenId] == TokenType.NORMAL
+                || types[tokenId] == TokenType.BYTE);
+    }
+
     @Override
     public boolean isEndOfGeneration(int tokenId) {
         return false;

@@ -123,6 +123,25 @@ class ChatTemplateEngineTest {
     }
 
     @Test
+    void strictToolsLeaveFreeTextUntouchedAndRefuseUnsupportedSchemas() {
+        // the tiny model never opens a call, so a strict tool must not change a single token of its answer
+        GenerationOptions options = GenerationOptions.builder().maxTokens(40).temperature(1.0).seed(5).build();
+        ChatRequest loose = ChatRequest.builder().user("Weather in Paris?").tools(List.of(WEATHER)).options(options)
+                .build();
+        ChatRequest strict = ChatRequest.builder().user("Weather in Paris?").options(options).tools(List.of(
+                Tool.strict(WEATHER.name(), WEATHER.description(), WEATHER.parametersJsonSchema()))).build();
+        assertThat(qwen.generate(strict, token -> { }, NEVER).text())
+                .isEqualTo(qwen.generate(loose, token -> { }, NEVER).text());
+
+        ChatRequest unsupported = ChatRequest.builder().user("Weather in Paris?").options(options).tools(List.of(
+                Tool.strict("get_weather", "", "{\"type\":\"object\",\"properties\":{\"days\":{\"type\":\"integer\","
+                        + "\"minimum\":1}}}"))).build();
+        assertThatThrownBy(() -> qwen.generate(unsupported, token -> { }, NEVER))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("minimum")
+                .hasMessageContaining("get_weather");
+    }
+
+    @Test
     void toolHistoryIsRendered() {
         ChatRequest request = ChatRequest.builder()
                 .user("Weather in Paris?")

@@ -132,4 +132,46 @@ class SamplerTest {
             assertThat(a.sample(logits.clone(), new int[0], 0, 0)).isEqualTo(b.sample(logits.clone(), new int[0], 0, 0));
         }
     }
+
+    /** Allows only even token ids, and records what it was told. */
+    private static final class EvenTokens implements TokenConstraint {
+        final java.util.List<Integer> accepted = new java.util.ArrayList<>();
+
+        @Override
+        public void mask(float[] logits) {
+            for (int token = 1; token < logits.length; token += 2) {
+                logits[token] = Float.NEGATIVE_INFINITY;
+            }
+        }
+
+        @Override
+        public void accept(int token) {
+            accepted.add(token);
+        }
+    }
+
+    @Test
+    void constrainedSamplingNeverPicksAMaskedTokenWhateverTheFilters() {
+        GenerationOptions[] settings = {
+                GenerationOptions.greedy(),
+                GenerationOptions.builder().temperature(1).topK(0).topP(1).minP(0).seed(1).build(),
+                GenerationOptions.builder().temperature(5).topK(0).topP(1).minP(0).seed(2).build(),
+                GenerationOptions.builder().temperature(1).topK(3).seed(3).build(),
+                GenerationOptions.defaults().toBuilder().seed(4).build()};
+        SplittableRandom random = new SplittableRandom(9);
+        for (GenerationOptions options : settings) {
+            EvenTokens constraint = new EvenTokens();
+            Sampler sampler = new Sampler(options, options.seed().orElse(0), constraint);
+            for (int step = 0; step < 300; step++) {
+                float[] logits = new float[50];
+                for (int token = 0; token < logits.length; token++) {
+                    // odd tokens are the most likely, so an unconstrained sampler would pick them
+                    logits[token] = (float) random.nextDouble() + (token % 2 == 1 ? 8 : 0);
+                }
+                int token = sampler.sample(logits, new int[0], 0, 0);
+                assertThat(token % 2).as("%s step %d", options, step).isZero();
+                assertThat(constraint.accepted.getLast()).isEqualTo(token);
+            }
+        }
+    }
 }

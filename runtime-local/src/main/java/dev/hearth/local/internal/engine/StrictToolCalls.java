@@ -1,0 +1,78 @@
+package dev.hearth.local.internal.engine;
+
+import dev.hearth.api.InvalidRequestException;
+import dev.hearth.api.Tool;
+import dev.hearth.local.internal.grammar.Grammar;
+import dev.hearth.local.internal.grammar.JsonSchemaGrammar;
+import dev.hearth.local.internal.grammar.JsonSchemaGrammar.CallableTool;
+import dev.hearth.local.internal.grammar.ToolCallConstraint;
+import dev.hearth.local.internal.grammar.TokenVocabulary;
+import dev.hearth.local.internal.template.ToolCallFormat;
+import dev.hearth.local.internal.template.ToolCallStream;
+import dev.hearth.local.internal.tokenizer.Tokenizer;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * When a request offers a strict tool, constrains every tool call the model opens in its own format to name an offered
+ * tool and to give arguments that satisfy that tool's schema (strict tools' schemas; any JSON object for the others).
+ * Text outside calls stays free. Supported: the Hermes/Qwen format ({@code <tool_call>{"name": ..., "arguments": ...}
+ * </tool_call>}) and Llama 3's ({@code <|python_tag|>{"name": ..., "parameters": ...}}).
+ */
+final class StrictToolCalls {
+    private static final int CACHE = 16;
+    /** Compiled call grammars: an agent offers the same tools on every turn. */
+    private static final Map<Key, Grammar> COMPILED = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Grammar> eldest) {
+            return size() > CACHE;
+        }
+    };
+
+    private record Key(ToolCallFormat format, List<Tool> tools) {
+    }
+
+    private StrictToolCalls() {
+    }
+
+    /**
+     * The constraint for a request's tool calls, or empty when no offered tool is strict.
+     *
+     * @throws InvalidRequestException if a strict tool's schema is outside the supported subset, or the model's
+     *                                 tool-call format cannot be constrained yet
+     */
+    static Optional<ToolCallConstraint> constraint(ToolCallStream calls, Tokenizer tokenizer, Set<Integer> markerTokens) {
+        List<Tool> tools = calls.tools();
+        if (tools.stream().noneMatch(Tool::strict)) {
+            return Optional.empty();
+        }
+        ToolCallFormat format = calls.format();
+        String argumentsKey = switch (format) {
+            case HERMES -> "arguments";
+            case LLAMA3_JSON -> "parameters";
+            case MISTRAL -> throw new InvalidRequestException("strict tools cannot be constrained in the Mistral "
+                    + "tool-call format yet; offer the tools without 'strict'");
+        };
+        String after = format == ToolCallFormat.HERMES ? "</tool_call>" : "";
+        Key key = new Key(format, tools);
+        Grammar grammar;
+        synchronized (COMPILED) {
+            grammar = COMPILED.get(key);
+        }
+        if (grammar == null) {
+            List<CallableTool> callable = tools.stream()
+                    .map(tool -> new CallableTool(tool.name(), tool.strict() ? tool.parametersJsonSchema() : null))
+                    .toList();
+            grammar = JsonSchemaGrammar.toolCall(callable, argumentsKey, "", after);
+            synchronized (COMPILED) {
+                COMPILED.put(key, grammar);
+            }
+        }
+        return Optional.of(new ToolCallConstraint(grammar, TokenVocabulary.withMarkers(tokenizer, markerTokens),
+                format.opener()));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.hearth.remote.providers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hearth.api.ChatRequest;
+import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.InvalidRequestException;
+import dev.hearth.api.ResponseFormat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static dev.hearth.remote.providers.FakeServer.recorded;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A request's response format reaches each provider in its own wire format, or is refused; it is never dropped. */
+class ResponseFormatWireTest {
+    private static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}";
+    private final FakeServer server = new FakeServer();
+
+    @AfterEach
+    void close() {
+        server.close();
+    }
+
+    private static ChatRequest request(ResponseFormat format) {
+        return ChatRequest.builder().user("Give me JSON")
+                .options(GenerationOptions.builder().responseFormat(format).build()).build();
+    }
+
+    @Test
+    void openAiChatSendsResponseFormat() {
+        try (RemoteRuntime runtime = new RemoteRuntime(OpenAi.chatCompletions().apiKey("sk-test-key-1234")
+                .model("gpt-4.1-mini").baseUrl(server.baseUri("/v1")).resolve())) {
+            server.enqueue(FakeServer.stream("text/event-stream", recorded("openai-chat-stream-text.sse")));
+            runtime.generate(request(ResponseFormat.jsonSchema("thing", SCHEMA, true)), event -> { }, new TestSignal());
+            JsonNode format = server.received().getLast().json().path("response_format");
+            assertThat(format.path("type").asText()).isEqualTo("json_schema");
+            assertThat(format.path("json_schema").path("name").asText()).isEqualTo("thing");
+            assertThat(format.path("json_schema").path("strict").asBoolean()).isTrue();
+            assertThat(format.path("json_schema").path("schema").path("properties").path("a").path("type").asText())
+                    .isEqualTo("integer");
+
+            assertThatThrownBy(() -> runtime.generate(request(ResponseFormat.grammar("root ::= \"a\"")), event -> { },
+                    new TestSignal())).isInstanceOf(InvalidRequestException.class).hasMessageContaining("GBNF");
+        }
+    }
+
+    @Test
+    void ollamaSendsFormat() {
+        try (RemoteRuntime runtime = new RemoteRuntime(Ollama.chat().model("llama3.2").baseUrl(server.baseUri(""))
+                .resolve())) {
+            server.enqueue(FakeServer.stream("application/x-ndjson", recorded("ollama-chat-stream.ndjson")));
+            runtime.generate(request(ResponseFormat.json()), event -> { }, new TestSignal());
+            assertThat(server.received().getLast().json().path("format").asText()).isEqualTo("json");
+
+            server.enqueue(FakeServer.stream("application/x-ndjson", recorded("ollama-chat-stream.ndjson")));
+            runtime.generate(request(ResponseFormat.jsonSchema("thing", SCHEMA, true)), event -> { }, new TestSignal());
+            assertThat(server.received().getLast().json().path("format").path("type").asText()).isEqualTo("object");
+        }
+    }
+
+    @Test
+    void anthropicRefusesRatherThanIgnores() {
+        try (RemoteRuntime runtime = new RemoteRuntime(Anthropic.messages().apiKey("sk-ant-test-5678")
+                .model("claude-sonnet-4-5").baseUrl(server.baseUri("/v1")).resolve())) {
+            assertThatThrownBy(() -> runtime.generate(request(ResponseFormat.json()), event -> { }, new TestSignal()))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("response formats");
+            assertThat(server.received()).isEmpty();
+        }
+    }
+}
