@@ -19,6 +19,7 @@ import dev.hearth.api.spi.RuntimeInfo;
 import dev.hearth.kvcache.PrefixCache;
 import dev.hearth.local.internal.gguf.GgufFile;
 import dev.hearth.local.internal.model.ModelConfig;
+import dev.hearth.local.internal.sampling.TokenConstraint;
 import dev.hearth.local.internal.model.TransformerModel;
 import dev.hearth.local.internal.tensor.VectorSupport;
 import dev.hearth.local.stage.LayerRange;
@@ -145,12 +146,15 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         }
         PrefixReuse.checkSaveTarget(request.cache());
         int pinnedTokens = pinnedPrefixTokens(request, promptIds);
+        AnswerText answer = newAnswer(request, promptIds);
+        // a schema or grammar the engine cannot honour is refused before the request waits or computes anything
+        TokenConstraint constraint = DecodeLoop.constraint(request.options().responseFormat(), answer);
         if (!acquireTurn(cancellation)) {
             return cancelledBeforeStart(promptIds.length, started);
         }
         try {
-            AnswerText answer = newAnswer(request, promptIds);
-            return run(request.options(), request.cache(), pinnedTokens, promptIds, answer, tokens, cancellation, started);
+            return run(request.options(), constraint, request.cache(), pinnedTokens, promptIds, answer, tokens,
+                    cancellation, started);
         } finally {
             turn.unlock();
         }
@@ -196,8 +200,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
                 promptFormat.toolCallStream(request), promptFormat.markerTokens());
     }
 
-    private ChatResponse run(GenerationOptions options, CacheControl cacheControl, int pinnedTokens, int[] promptIds,
-                             AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation, long started) {
+    private ChatResponse run(GenerationOptions options, TokenConstraint constraint, CacheControl cacheControl,
+                             int pinnedTokens, int[] promptIds, AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation, long started) {
         // the prompt and the answer, for the repetition penalty
         int[] history = new int[contextLength + 1];
         System.arraycopy(promptIds, 0, history, 0, promptIds.length);
@@ -220,7 +224,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             }
             long prefillEnd = System.nanoTime();
             pipeline.remember(promptIds, cacheControl, pinnedTokens);
-            ChatResponse response = decode(options, promptIds, cached, logits, history, historyLength, answer, tokens,
+            ChatResponse response = decode(options, constraint, promptIds, cached, logits, history, historyLength, answer, tokens,
                     cancellation, started, prefillStart, prefillEnd);
             // the answer's own blocks serve the next turn, which repeats it
             pipeline.remember(history, cacheControl, 0);
@@ -231,11 +235,10 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         }
     }
 
-    private ChatResponse decode(GenerationOptions options, int[] promptIds, int cached, float[] promptLogits,
-                                int[] history, int historyLength,
-                                AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation,
+    private ChatResponse decode(GenerationOptions options, TokenConstraint constraint, int[] promptIds, int cached,
+                                float[] promptLogits, int[] history, int historyLength, AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation,
                                 long started, long prefillStart, long prefillEnd) {
-        DecodeLoop.Outcome outcome = DecodeLoop.run(options, promptLogits, history, historyLength, promptIds.length,
+        DecodeLoop.Outcome outcome = DecodeLoop.run(options, constraint, promptLogits, history, historyLength, promptIds.length,
                 contextLength, tokenizer::isEndOfGeneration, answer, tokens, cancellation,
                 (token, position) -> {
                     nextToken[0] = token;
