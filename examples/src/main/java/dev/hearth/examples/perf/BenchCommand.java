@@ -83,6 +83,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "llama-cpp-baseline.csv holds llama.cpp's for the 1B-shaped models)")
     Path baselineFile;
 
+    @Option(names = "--compare-llama-cpp", paramLabel = "PATH", description = "also run llama.cpp's llama-bench (this "
+            + "executable, or the directory holding it) on the same file, one repetition beside each of Hearth's, and "
+            + "print its rates and Hearth's ratio to them in every output format")
+    Path llamaCpp;
+
     @Option(names = "--chart", paramLabel = "FILE.png", description = "also draw tokens/s vs context depth into this PNG")
     Path chart;
 
@@ -97,16 +102,22 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchCase> cases = cases();
         // read before the (long) run, so a bad file fails at once
         Baseline baseline = baselineFile == null ? null : Baseline.read(baselineFile);
+        if (baseline != null && llamaCpp != null) {
+            throw new ConfigurationException("--baseline and --compare-llama-cpp both give reference rates; use one");
+        }
+        LlamaBench llamaBench = llamaCpp == null ? null : LlamaBench.at(llamaCpp);
         List<BenchResult> results;
         if ((model == null) == (synthetic == null)) {
             throw new ConfigurationException("bench needs exactly one of --model FILE or --synthetic PRESET[:TYPE]");
         }
         Path modelFile = model != null ? model : SynthCommand.cached(synthetic, System.err);
+        LlamaCppComparison comparison = llamaBench == null ? null : new LlamaCppComparison(llamaBench, modelFile, err);
         try (BenchRunner runner = new BenchRunner(modelFile, fusion == Switch.on, prefixCache == Switch.on, repetitions,
                 warmups, err)) {
-            results = runner.run(cases);
+            results = runner.run(cases, comparison);
         }
-        BenchReport report = BenchReport.of(results);
+        BenchReport report = comparison == null ? BenchReport.of(results)
+                : BenchReport.of(results, comparison.results(results), llamaBench.executable().toString());
         String text = switch (output) {
             case md -> report.toMarkdown(baseline);
             case json -> report.toJson();
@@ -127,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         if (chart != null) {
-            DepthChart.write(results, chart);
+            DepthChart.write(results, report.llamaCpp(), chart);
             err.println("chart written to " + chart);
         }
         return 0;

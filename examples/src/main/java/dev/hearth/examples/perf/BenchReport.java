@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,19 +18,42 @@ import java.util.Optional;
 /**
  * A bench run's results with the machine they ran on, in the three forms {@code hearth bench --output} offers. The
  * JSON form is what {@code hearth probe --bench-json} reads back.
+ *
+ * @param loadAverage        the system's one-minute load average when the run ended (negative where unknown): the
+ *                           bench's own threads count in it, so on a quiet machine it is about the thread count
+ * @param llamaCpp           llama.cpp's rates on the same cases, interleaved with Hearth's repetitions
+ *                           ({@code --compare-llama-cpp}); empty otherwise
+ * @param llamaCppExecutable the llama-bench that produced {@code llamaCpp}, or null
  */
-public record BenchReport(String machine, String jvm, int availableProcessors, List<BenchResult> results) {
+public record BenchReport(String machine, String jvm, int availableProcessors, double loadAverage,
+                          List<BenchResult> results, List<LlamaCppResult> llamaCpp, String llamaCppExecutable) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public BenchReport {
         results = List.copyOf(results);
+        // reports written before the comparison existed have no such field
+        llamaCpp = llamaCpp == null ? List.of() : List.copyOf(llamaCpp);
     }
 
     static BenchReport of(List<BenchResult> results) {
+        return of(results, List.of(), null);
+    }
+
+    static BenchReport of(List<BenchResult> results, List<LlamaCppResult> llamaCpp, String llamaCppExecutable) {
         return new BenchReport(System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), results);
+                Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), results, llamaCpp,
+                llamaCppExecutable);
+    }
+
+    /** The baseline the tables compare with: llama.cpp's interleaved rates when measured, else {@code given}. */
+    private Baseline reference(Baseline given) {
+        if (llamaCpp.isEmpty()) {
+            return given;
+        }
+        return LlamaCppComparison.asBaseline(results.getFirst().model(), llamaCpp, llamaCppExecutable);
     }
 
     public static BenchReport readJson(Path path) {
@@ -57,10 +81,12 @@ public record BenchReport(String machine, String jvm, int availableProcessors, L
      * {@link #toMarkdown()} with, when {@code baseline} is given, each case's reference rate and the ratio of the
      * measured mean to it ("–" where the baseline has no such case).
      */
-    String toMarkdown(Baseline baseline) {
+    String toMarkdown(Baseline given) {
+        Baseline baseline = reference(given);
         StringBuilder out = new StringBuilder();
         out.append("| model | size | params | threads | fusion | prefix cache | test | t/s | TTFT ms | cpu | alloc B/tok |");
-        out.append(baseline == null ? "\n" : " baseline t/s | ratio |\n");
+        out.append(baseline == null ? "\n" : llamaCpp.isEmpty() ? " baseline t/s | ratio |\n"
+                : " llama.cpp t/s | Hearth / llama.cpp |\n");
         out.append("| --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: |");
         out.append(baseline == null ? "\n" : " ---: | ---: |\n");
         for (BenchResult r : results) {
@@ -81,6 +107,10 @@ public record BenchReport(String machine, String jvm, int availableProcessors, L
             baseline.entries().stream().map(Baseline.Entry::source).filter(source -> !source.isEmpty()).distinct()
                     .forEach(source -> out.append("\nbaseline: ").append(source).append('\n'));
         }
+        if (loadAverage >= 0) {
+            out.append(String.format(Locale.ROOT, "%nload average at the end: %.2f on %d processors%n", loadAverage,
+                    availableProcessors));
+        }
         return out.toString();
     }
 
@@ -89,7 +119,8 @@ public record BenchReport(String machine, String jvm, int availableProcessors, L
     }
 
     /** {@link #toCsv()} with {@code baseline_ts} and {@code ratio} columns (empty where the baseline has no case). */
-    String toCsv(Baseline baseline) {
+    String toCsv(Baseline given) {
+        Baseline baseline = reference(given);
         CsvMapper csv = new CsvMapper();
         CsvSchema schema = CsvSchema.builder()
                 .addColumn("model").addColumn("model_bytes").addColumn("parameters").addColumn("test")

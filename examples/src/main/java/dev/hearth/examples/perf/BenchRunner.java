@@ -67,8 +67,22 @@ public final class BenchRunner implements AutoCloseable {
         return cost;
     }
 
+    /**
+     * Another engine's run of a case, done beside each of Hearth's timed repetitions so both see the same machine
+     * ({@code --compare-llama-cpp}): before even repetitions and after odd ones, so neither always goes first.
+     */
+    @FunctionalInterface
+    public interface Interleaved {
+        void run(BenchCase benchCase);
+    }
+
     /** Runs every case in order, one worker pool per thread count. */
     public List<BenchResult> run(List<BenchCase> cases) {
+        return run(cases, null);
+    }
+
+    /** {@link #run(List)}, calling {@code beside} (when not null) once per timed repetition of every case. */
+    public List<BenchResult> run(List<BenchCase> cases, Interleaved beside) {
         int context = 0;
         for (BenchCase benchCase : cases) {
             context = Math.max(context, benchCase.contextNeeded());
@@ -83,13 +97,14 @@ public final class BenchRunner implements AutoCloseable {
         ForwardState state = model.newState(context);
         for (BenchCase benchCase : cases) {
             try (WorkerPool pool = new WorkerPool(benchCase.threads(), "hearth-bench")) {
-                results.add(run(benchCase, cache, state, pool));
+                results.add(run(benchCase, cache, state, pool, beside));
             }
         }
         return results;
     }
 
-    private BenchResult run(BenchCase benchCase, KvCache cache, ForwardState state, WorkerPool pool) {
+    private BenchResult run(BenchCase benchCase, KvCache cache, ForwardState state, WorkerPool pool,
+                            Interleaved beside) {
         int[] depthTokens = randomTokens(benchCase.depth(), 1);
         int[] promptTokens = randomTokens(benchCase.tokens(), 2);
         cache.truncate(0);
@@ -103,6 +118,9 @@ public final class BenchRunner implements AutoCloseable {
         double cpuSum = 0;
         long allocatedTimed = 0;
         for (int repetition = -warmups; repetition < repetitions; repetition++) {
+            if (beside != null && repetition >= 0 && repetition % 2 == 0) {
+                beside.run(benchCase);
+            }
             long cpuStart = mx.getCurrentThreadCpuTime();
             long requestStart = System.nanoTime();
             if (prefixCache) {
@@ -128,6 +146,9 @@ public final class BenchRunner implements AutoCloseable {
                 ttfts.add((firstToken - requestStart) / 1e6);
                 cpuSum += (double) cpu / (end - requestStart);
                 allocatedTimed += allocated;
+            }
+            if (beside != null && repetition >= 0 && repetition % 2 == 1) {
+                beside.run(benchCase);
             }
         }
         BenchResult result = new BenchResult(cost.fileName(), cost.tensorBytes(), cost.matrixParameters(),

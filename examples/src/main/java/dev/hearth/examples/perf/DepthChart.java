@@ -18,6 +18,11 @@ final class DepthChart {
     private DepthChart() {}
 
     static void write(List<BenchResult> results, Path png) {
+        write(results, List.of(), png);
+    }
+
+    /** {@link #write(List, Path)} with llama.cpp's interleaved rates as dashed lines of their own. */
+    static void write(List<BenchResult> results, List<LlamaCppResult> llamaCpp, Path png) {
         // no display on a server: AWT must be headless before XChart touches it
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(560)
@@ -37,6 +42,21 @@ final class DepthChart {
             double[] rates = points.stream().mapToDouble(BenchResult::meanTokensPerSecond).toArray();
             double[] errors = points.stream().mapToDouble(BenchResult::stddevTokensPerSecond).toArray();
             chart.addSeries(entry.getKey(), depths, rates, errors).setMarker(SeriesMarkers.CIRCLE);
+        }
+        Map<String, List<LlamaCppResult>> reference = new LinkedHashMap<>();
+        for (LlamaCppResult result : llamaCpp) {
+            String name = "llama.cpp " + result.kind() + result.tokens() + ", " + result.threads() + " thread"
+                    + (result.threads() == 1 ? "" : "s");
+            reference.computeIfAbsent(name, key -> new ArrayList<>()).add(result);
+        }
+        for (Map.Entry<String, List<LlamaCppResult>> entry : reference.entrySet()) {
+            List<LlamaCppResult> points = entry.getValue().stream()
+                    .sorted(java.util.Comparator.comparingInt(LlamaCppResult::depth)).toList();
+            double[] depths = points.stream().mapToDouble(LlamaCppResult::depth).toArray();
+            double[] rates = points.stream().mapToDouble(LlamaCppResult::meanTokensPerSecond).toArray();
+            double[] errors = points.stream().mapToDouble(LlamaCppResult::stddevTokensPerSecond).toArray();
+            chart.addSeries(entry.getKey(), depths, rates, errors).setMarker(SeriesMarkers.DIAMOND)
+                    .setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
         }
         try {
             BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);

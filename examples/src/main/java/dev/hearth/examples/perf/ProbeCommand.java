@@ -41,9 +41,14 @@ public final class ProbeCommand implements Callable<Integer> {
 
     PrintStream out = System.out;
 
-    /** The measured machine limits, one thread and all threads. */
+    /**
+     * The measured machine limits, one thread and all threads.
+     *
+     * @param fmaChains    the chain count the FMA rates were measured with: the fastest on one thread
+     * @param fmaPerChains one-thread FMA rate per CPU second for each chain count tried, in the order tried
+     */
     record Machine(int threads, MachineProbe.Rate bandwidth1, MachineProbe.Rate bandwidthN, MachineProbe.Rate fma1,
-                   MachineProbe.Rate fmaN) {
+                   MachineProbe.Rate fmaN, int fmaChains, java.util.Map<Integer, Double> fmaPerChains) {
 
         double bandwidth(int threadCount) {
             return threadCount <= 1 ? bandwidth1.best() : bandwidthN.best();
@@ -82,8 +87,24 @@ public final class ProbeCommand implements Callable<Integer> {
 
     private Machine measure(int threadCount) {
         MachineProbe probe = new MachineProbe((long) bufferMib << 20, passes);
-        return new Machine(threadCount, probe.readBandwidth(1), probe.readBandwidth(threadCount), probe.fmaRate(1),
-                probe.fmaRate(threadCount));
+        MachineProbe.Rate bandwidth1 = probe.readBandwidth(1);
+        MachineProbe.Rate bandwidthN = probe.readBandwidth(threadCount);
+        // the peak is what the best loop reaches: too few independent chains leave FMA pipes idle between dependent
+        // operations, so each count is tried on one thread and the fastest (per CPU second, robust to a busy machine)
+        // measures the machine
+        java.util.Map<Integer, Double> perChains = new java.util.LinkedHashMap<>();
+        MachineProbe.Rate fma1 = null;
+        int bestChains = 0;
+        for (int chains : MachineProbe.FMA_CHAIN_COUNTS) {
+            MachineProbe.Rate rate = probe.fmaRate(1, chains);
+            perChains.put(chains, rate.perCpuSecond());
+            if (fma1 == null || rate.perCpuSecond() > fma1.perCpuSecond()) {
+                fma1 = rate;
+                bestChains = chains;
+            }
+        }
+        return new Machine(threadCount, bandwidth1, bandwidthN, fma1, probe.fmaRate(threadCount, bestChains),
+                bestChains, perChains);
     }
 
     private void printMachine(Machine machine) {
@@ -97,6 +118,12 @@ public final class ProbeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "vector FMA rate: 1 thread %.1f GFLOP/s (%.1f per CPU second), %d threads %.1f GFLOP/s "
                         + "(%.1f per thread)%n", machine.fma1().best() / 1e9, machine.fma1().perCpuSecond() / 1e9,
                 machine.threads(), machine.fmaN().best() / 1e9, machine.fmaN().best() / 1e9 / machine.threads());
+        StringBuilder tried = new StringBuilder();
+        machine.fmaPerChains().forEach((chains, rate) -> tried.append(tried.isEmpty() ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%d chains %.1f", chains, rate / 1e9)));
+        out.printf(Locale.ROOT, "  measured as: %d independent chains of %d-bit FMAs (x = x·m + k) held in registers, "
+                        + "the fastest of %s GFLOP/s per CPU second on one thread; best of %d passes; 2 FLOP per lane "
+                        + "per FMA%n", machine.fmaChains(), MachineProbe.floatLanes() * 32, tried, passes);
         if (machine.fmaN().best() < 0.8 * machine.threads() * machine.fma1().best()) {
             out.println("note: the threads did not scale; other processes were probably running, so the "
                     + "multi-threaded figures are low. The per-CPU-second rate is the hardware's.");

@@ -127,7 +127,7 @@ class BenchAndProbeTest {
         assertThat(baseline.find(tgDeep)).as("other thread count").isEmpty();
         assertThat(baseline.find(pp16)).as("pp lengths must match").isEmpty();
 
-        BenchReport report = new BenchReport("m", "jvm", 2, List.of(pp8, tg16, tgDeep));
+        BenchReport report = new BenchReport("m", "jvm", 2, -1, List.of(pp8, tg16, tgDeep), List.of(), null);
         assertThat(report.toMarkdown(baseline))
                 .contains("| baseline t/s | ratio |", "| 10.0 | 2.00× |", "| 4.0 | 0.75× |", "| – | – |",
                         "baseline: reference machine");

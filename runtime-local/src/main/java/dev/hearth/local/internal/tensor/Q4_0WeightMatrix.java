@@ -6,6 +6,7 @@ import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -32,40 +33,55 @@ final class Q4_0WeightMatrix extends BlockWeightMatrix {
         super(GgmlType.Q4_0, data, rows, cols);
     }
 
+    /**
+     * Scalar on purpose, like {@link Q8_0WeightMatrix}'s: the embedding lookup runs once per token, too rarely to be
+     * compiled by C2 early, and interpreted or C1-compiled Vector API code allocates every vector it makes.
+     * {@code d·(nibble − 8)} as in the vector kernels and the scalar reference.
+     */
     @Override
     void decodeRow(long rowOffset, float[] out, int offset) {
         for (int block = 0; block < blocksPerRow; block++) {
             long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
-            FloatVector scale = FloatVector.broadcast(FLOAT, blockScale(blockOffset));
-            ByteVector packed = loadPackedNibbles(blockOffset);
-            ByteVector firstHalf = lowNibbles(packed);
-            ByteVector secondHalf = highNibbles(packed);
+            float scale = blockScale(blockOffset);
+            long nibblesAt = blockOffset + SCALE_BYTES;
             int blockStart = offset + block * BLOCK_VALUES;
-            for (int part = 0; part < PARTS_PER_HALF_BLOCK; part++) {
-                int partStart = blockStart + part * FLOAT_LANES;
-                widen(firstHalf, part).mul(scale).intoArray(out, partStart);
-                widen(secondHalf, part).mul(scale).intoArray(out, partStart + HALF_BLOCK_VALUES);
+            for (int j = 0; j < HALF_BLOCK_VALUES; j++) {
+                int packed = data.get(ValueLayout.JAVA_BYTE, nibblesAt + j) & 0xFF;
+                out[blockStart + j] = scale * ((packed & 0x0F) - 8);
+                out[blockStart + j + HALF_BLOCK_VALUES] = scale * ((packed >>> 4) - 8);
             }
         }
     }
 
     @Override
     float rowDot(long rowOffset, float[] x, int xOffset) {
-        // Two accumulators, one per block of each pair, so consecutive blocks do not wait on each other's FMA.
-        FloatVector evenBlocksSum = FloatVector.zero(FLOAT);
-        FloatVector oddBlocksSum = FloatVector.zero(FLOAT);
-        int block = 0;
-        for (; block + 1 < blocksPerRow; block += 2) {
+        // Two accumulators, one per block parity, so consecutive blocks do not wait on each other's FMA. The block's
+        // work is written out here, not in a helper taking and returning vectors, for the reason given in
+        // Q8_0WeightMatrix.rowDot (an out-of-line helper boxes every vector). "even" takes the coming block, then
+        // the two swap roles.
+        FloatVector even = FloatVector.zero(FLOAT);
+        FloatVector odd = even;
+        for (int block = 0; block < blocksPerRow; block++) {
             long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
             int xIndex = xOffset + block * BLOCK_VALUES;
-            evenBlocksSum = accumulateBlock(blockOffset, x, xIndex, evenBlocksSum);
-            oddBlocksSum = accumulateBlock(blockOffset + BLOCK_BYTES, x, xIndex + BLOCK_VALUES, oddBlocksSum);
+            ByteVector packed = loadPackedNibbles(blockOffset);
+            ByteVector firstHalf = lowNibbles(packed);
+            ByteVector secondHalf = highNibbles(packed);
+            FloatVector blockSum = widen(firstHalf, 0).mul(FloatVector.fromArray(FLOAT, x, xIndex));
+            blockSum = widen(secondHalf, 0).fma(FloatVector.fromArray(FLOAT, x, xIndex + HALF_BLOCK_VALUES),
+                    blockSum);
+            for (int part = 1; part < PARTS_PER_HALF_BLOCK; part++) {
+                int xPart = xIndex + part * FLOAT_LANES;
+                blockSum = widen(firstHalf, part).fma(FloatVector.fromArray(FLOAT, x, xPart), blockSum);
+                blockSum = widen(secondHalf, part)
+                        .fma(FloatVector.fromArray(FLOAT, x, xPart + HALF_BLOCK_VALUES), blockSum);
+            }
+            FloatVector next = blockSum.fma(FloatVector.broadcast(FLOAT, blockScale(blockOffset)), even);
+            even = odd;
+            odd = next;
         }
-        if (block < blocksPerRow) {
-            evenBlocksSum = accumulateBlock(
-                    rowOffset + (long) block * BLOCK_BYTES, x, xOffset + block * BLOCK_VALUES, evenBlocksSum);
-        }
-        return KernelSpecies.sumLanesInOrder(evenBlocksSum.add(oddBlocksSum));
+        // float addition is commutative, so which of the two holds the even blocks does not change the sum
+        return KernelSpecies.sumLanesInOrder(even.add(odd));
     }
 
     /**
@@ -119,22 +135,6 @@ final class Q4_0WeightMatrix extends BlockWeightMatrix {
         // float addition is commutative, so which of the pair holds the even blocks does not change the sum
         out[outIndex] = KernelSpecies.sumLanesInOrder(even0.add(odd0));
         out[outIndex + rows] = KernelSpecies.sumLanesInOrder(even1.add(odd1));
-    }
-
-    /** {@code sum + d · Σ_j value_j·x[xIndex+j]}, lane-wise, for the block at {@code blockOffset}. */
-    private FloatVector accumulateBlock(long blockOffset, float[] x, int xIndex, FloatVector sum) {
-        ByteVector packed = loadPackedNibbles(blockOffset);
-        ByteVector firstHalf = lowNibbles(packed);
-        ByteVector secondHalf = highNibbles(packed);
-        FloatVector blockSum = widen(firstHalf, 0).mul(FloatVector.fromArray(FLOAT, x, xIndex));
-        blockSum = widen(secondHalf, 0).fma(FloatVector.fromArray(FLOAT, x, xIndex + HALF_BLOCK_VALUES), blockSum);
-        for (int part = 1; part < PARTS_PER_HALF_BLOCK; part++) {
-            int xPart = xIndex + part * FLOAT_LANES;
-            blockSum = widen(firstHalf, part).fma(FloatVector.fromArray(FLOAT, x, xPart), blockSum);
-            blockSum = widen(secondHalf, part)
-                    .fma(FloatVector.fromArray(FLOAT, x, xPart + HALF_BLOCK_VALUES), blockSum);
-        }
-        return blockSum.fma(FloatVector.broadcast(FLOAT, blockScale(blockOffset)), sum);
     }
 
     private float blockScale(long blockOffset) {

@@ -4,9 +4,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed set of threads that split a range of rows between them: the caller takes the first share and workers the
- * rest, so a pool of N threads starts N-1 of its own. Nothing is allocated per call, which matters because decode
- * runs several matrix-vector products per layer per token. One caller at a time (calls are serialised).
+ * A fixed set of threads that split a range of rows between them: the caller works too, so a pool of N threads starts
+ * N-1 of its own. Rows are handed out in chunks from a shared counter ({@link #forRange}) rather than as one fixed
+ * share per thread, so a thread that starts late (a worker woken from a park) or is slowed (another process on its
+ * core) takes fewer chunks instead of holding everyone up at the end of every product. Nothing is allocated per call,
+ * which matters because decode runs several matrix-vector products per layer per token. One caller at a time (calls
+ * are serialised).
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -40,9 +43,24 @@ public final class WorkerPool implements AutoCloseable {
      */
     public static final long MIN_SPLIT_WORK = 1 << 16;
 
+    /**
+     * {@link #forRange} cuts a range into about this many chunks per thread: enough that a thread running behind
+     * hands its last chunks to the others, few enough that taking one (an atomic add) stays negligible next to it.
+     */
+    private static final int CHUNKS_PER_THREAD = 8;
+
+    /**
+     * Chunks are whole multiples of this many rows, so a task's own tiles (the feed-forward task's 64 rows, a
+     * product's cache tiles) are not cut by a chunk boundary.
+     */
+    private static final int CHUNK_ALIGNMENT = 64;
+
     private final int threads;
     private final Thread[] workers;
     private final AtomicInteger pending = new AtomicInteger();
+    /** The first row of {@link #forRange}'s next chunk; threads take chunks with an atomic add. */
+    private final AtomicInteger nextRow = new AtomicInteger();
+    private volatile int chunkRows;
     private volatile RangeTask task;
     private volatile ShareTask shareTask;
     private volatile int rows;
@@ -69,7 +87,11 @@ public final class WorkerPool implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code task} over [0, rowCount) split into contiguous shares, and returns when every share is done. */
+    /**
+     * Runs {@code task} over [0, rowCount), cut into contiguous chunks that the threads take in turn until none is
+     * left, and returns when every chunk is done. Which thread runs a chunk varies from call to call; a task must give
+     * the same result for a row whoever runs it (each row's work is independent).
+     */
     public void forRange(int rowCount, RangeTask task) {
         forRange(rowCount, false, task);
     }
@@ -84,6 +106,9 @@ public final class WorkerPool implements AutoCloseable {
             task.run(0, rowCount);
             return;
         }
+        long perChunk = Math.ceilDiv(rowCount, (long) threads * CHUNKS_PER_THREAD);
+        this.chunkRows = (int) Math.min(rowCount, Math.ceilDiv(perChunk, CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT);
+        nextRow.set(0);
         this.task = task;
         dispatch(rowCount);
     }
@@ -144,15 +169,19 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void runShare(int share, int itemCount) {
+        ShareTask sharing = shareTask;
+        if (sharing == null) {
+            RangeTask ranged = task;
+            int chunk = chunkRows;
+            for (int start = nextRow.getAndAdd(chunk); start < itemCount; start = nextRow.getAndAdd(chunk)) {
+                ranged.run(start, Math.min(itemCount, start + chunk));
+            }
+            return;
+        }
         int start = (int) ((long) itemCount * share / threads);
         int end = (int) ((long) itemCount * (share + 1) / threads);
         if (start < end) {
-            ShareTask sharing = shareTask;
-            if (sharing != null) {
-                sharing.run(share, start, end);
-            } else {
-                task.run(start, end);
-            }
+            sharing.run(share, start, end);
         }
     }
 

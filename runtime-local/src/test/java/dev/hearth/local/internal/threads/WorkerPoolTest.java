@@ -8,9 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link WorkerPool#forShares} and {@link WorkerPool#forRange}: every item runs exactly once, each share's range is the documented contiguous slice
- * and is run by its own thread (so per-share scratch buffers are never shared), inline runs everything on the caller,
- * and a failing share fails the call after every share has finished.
+ * {@link WorkerPool#forShares} and {@link WorkerPool#forRange}: every item runs exactly once, a forShares share is
+ * the documented contiguous slice and is run by its own thread (so per-share scratch buffers are never shared),
+ * forRange's chunks are aligned and go to whichever thread is free, inline runs everything on the caller, and a
+ * failing share fails the call after every share has finished.
  */
 class WorkerPoolTest {
     @Test
@@ -60,30 +61,47 @@ class WorkerPoolTest {
     }
 
     @Test
-    void rangesSplitAcrossThreadsUnlessTheCallerSaysTheWorkIsTooSmall() {
+    void rangesAreCutIntoAlignedChunksThatAThreadRunningBehindLeavesToTheOthers() throws InterruptedException {
         try (WorkerPool pool = new WorkerPool(2, "range-test")) {
-            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            AtomicIntegerArray runs = new AtomicIntegerArray(64);
-            pool.forRange(64, false, (start, end) -> {
-                threads.add(Thread.currentThread().getName());
+            String caller = Thread.currentThread().getName();
+            java.util.Map<String, Integer> rowsByThread = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.Set<Integer> starts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.CountDownLatch workerTookAChunk = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean callerStalled = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicIntegerArray runs = new AtomicIntegerArray(1000);
+            pool.forRange(1000, false, (start, end) -> {
+                String thread = Thread.currentThread().getName();
+                if (thread.equals(caller) && callerStalled.compareAndSet(false, true)) {
+                    // the caller falls behind on its first chunk until the worker has run one of its own
+                    try {
+                        assertThat(workerTookAChunk.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                } else if (!thread.equals(caller)) {
+                    workerTookAChunk.countDown();
+                }
+                starts.add(start);
+                rowsByThread.merge(thread, end - start, Integer::sum);
                 for (int row = start; row < end; row++) {
                     runs.incrementAndGet(row);
                 }
             });
-            assertThat(threads).hasSize(2);
-            threads.clear();
+            for (int row = 0; row < 1000; row++) {
+                assertThat(runs.get(row)).as("row %d", row).isEqualTo(1);
+            }
+            assertThat(starts).hasSizeGreaterThan(2).allSatisfy(start -> assertThat(start % 64).isZero());
+            assertThat(rowsByThread).containsKey("range-test-1");
+            assertThat(rowsByThread.get("range-test-1")).as("the worker took the chunks the caller could not")
+                    .isGreaterThan(rowsByThread.get(caller));
+
+            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
             pool.forRange(64, true, (start, end) -> {
                 assertThat(start).isZero();
                 assertThat(end).isEqualTo(64);
                 threads.add(Thread.currentThread().getName());
-                for (int row = start; row < end; row++) {
-                    runs.incrementAndGet(row);
-                }
             });
-            assertThat(threads).containsExactly(Thread.currentThread().getName());
-            for (int row = 0; row < 64; row++) {
-                assertThat(runs.get(row)).as("row %d", row).isEqualTo(2);
-            }
+            assertThat(threads).containsExactly(caller);
         }
     }
 
