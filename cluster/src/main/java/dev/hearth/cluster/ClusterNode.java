@@ -221,6 +221,11 @@ public final class ClusterNode implements AutoCloseable {
         hazelcast.<String, Placement>getMap(PLANS_MAP).put(placement.modelSha256(), placement);
     }
 
+    /** The plan last published for the model with {@code sha256}. */
+    public java.util.Optional<Placement> publishedPlan(String sha256) {
+        return java.util.Optional.ofNullable(hazelcast.<String, Placement>getMap(PLANS_MAP).get(sha256));
+    }
+
     /** The path of a model this node holds, by sha256. */
     public java.util.Optional<Path> modelFile(String sha256) {
         return java.util.Optional.ofNullable(filesBySha.get(sha256));
