@@ -259,7 +259,8 @@ class ClusterProcessTest {
         } finally {
             channel.shutdownNow();
         }
-        assertThat(nodeA.log()).contains("Refused a stage call");
+        assertThat(nodeA.log()).contains("Refused a stage call")
+                .as("Hazelcast's join check logs the refused member").contains("invalid join request");
     }
 
     @Test
