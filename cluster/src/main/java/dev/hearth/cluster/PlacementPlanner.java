@@ -41,6 +41,7 @@ public final class PlacementPlanner {
         }
         long[] budgets = eligible.stream().mapToLong(PlacementCandidate::memoryBudgetBytes).toArray();
         int[] counts = shares(layout.layerCount(), budgets);
+        repair(layout, contextLength, budgets, counts);
         List<StageAssignment> stages = new ArrayList<>();
         int from = 0;
         StringBuilder overs = new StringBuilder();
@@ -61,9 +62,54 @@ public final class PlacementPlanner {
                 pooled += budget;
             }
             throw new PlacementException(String.format("the model needs %,d bytes at context %d and %d node(s) lend %,d;"
-                    + " the proportional split does not fit:%s", total, contextLength, eligible.size(), pooled, overs));
+                    + " no split fits:%s", total, contextLength, eligible.size(), pooled, overs));
         }
         return new Placement(modelSha256, layout.layerCount(), contextLength, stages);
+    }
+
+    /**
+     * The split by memory ignores that the first stage also holds the embedding and the last the output; when that
+     * overflows a node, hand its edge layers to a neighbour that still fits them, until every stage fits or no move
+     * helps. Keeps every stage contiguous and at least one layer.
+     */
+    static void repair(ModelLayout layout, int contextLength, long[] budgets, int[] counts) {
+        int n = counts.length;
+        for (int moves = 0; moves < layout.layerCount() * n; moves++) {
+            int over = -1;
+            for (int i = 0; i < n && over < 0; i++) {
+                if (need(layout, contextLength, counts, i) > budgets[i]) {
+                    over = i;
+                }
+            }
+            if (over < 0 || counts[over] == 1) {
+                return;
+            }
+            boolean moved = false;
+            for (int neighbour : new int[]{over + 1, over - 1}) {
+                if (neighbour < 0 || neighbour >= n) {
+                    continue;
+                }
+                counts[over]--;
+                counts[neighbour]++;
+                if (need(layout, contextLength, counts, neighbour) <= budgets[neighbour]) {
+                    moved = true;
+                    break;
+                }
+                counts[over]++;
+                counts[neighbour]--;
+            }
+            if (!moved) {
+                return;
+            }
+        }
+    }
+
+    private static long need(ModelLayout layout, int contextLength, int[] counts, int stage) {
+        int from = 0;
+        for (int i = 0; i < stage; i++) {
+            from += counts[i];
+        }
+        return layout.bytesFor(new LayerRange(from, from + counts[stage]), contextLength);
     }
 
     /**

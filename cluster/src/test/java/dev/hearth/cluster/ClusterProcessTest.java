@@ -191,7 +191,7 @@ class ClusterProcessTest {
         assertThat(layout.bytesFor(LayerRange.all(5), CONTEXT)).isGreaterThan(PEER_BUDGET);
         String sha = ModelFiles.sha256(STORIES);
         assertThatThrownBy(() -> ClusterRuntimeProvider.plan(coordinator, STORIES, sha, CONTEXT, 1))
-                .isInstanceOf(PlacementException.class).hasMessageContaining("does not fit");
+                .isInstanceOf(PlacementException.class).hasMessageContaining("no split fits");
 
         int[] reference = Arrays.stream(Files.readString(model("gguf/stories260K.greedy200.ids")).trim().split(" "))
                 .mapToInt(Integer::parseInt).toArray();

@@ -68,7 +68,7 @@ class PlacementPlannerTest {
         } catch (PlacementException refused) {
             // a refusal is right only when the chosen nodes cannot hold it; then no single eligible node holds it all
             // or the proportional split overflowed some node
-            assertThat(refused.getMessage()).containsAnyOf("no node", "does not fit");
+            assertThat(refused.getMessage()).containsAnyOf("no node", "no split fits");
             return;
         }
         assertThat(plan.stages()).hasSizeLessThanOrEqualTo(maxStages);
@@ -104,7 +104,7 @@ class PlacementPlannerTest {
         assertThat(plan.stages()).extracting(StageAssignment::range)
                 .containsExactly(new LayerRange(0, 5), new LayerRange(5, 10));
         assertThatThrownBy(() -> PlacementPlanner.plan("sha", model, 8, two, 1))
-                .isInstanceOf(PlacementException.class).hasMessageContaining("does not fit");
+                .isInstanceOf(PlacementException.class).hasMessageContaining("no split fits");
     }
 
     @Test
@@ -117,6 +117,20 @@ class PlacementPlannerTest {
                 .containsExactly("small-with-file");
         assertThatThrownBy(() -> PlacementPlanner.plan("sha", model, 8, nodes.subList(0, 1), 8))
                 .isInstanceOf(PlacementException.class).hasMessageContaining("no node");
+    }
+
+    @Test
+    void whenTheProportionalSplitOverflowsANodeBecauseOfTheEmbeddingLayersMoveToANeighbourWithRoom() {
+        // a big embedding on the first stage: by budget alone the first node gets 5 of 10 layers and overflows
+        ModelLayout model = layout(10, 100, 600, 0);
+        long need = model.bytesFor(LayerRange.all(10), 0);
+        List<PlacementCandidate> equal = List.of(new PlacementCandidate("a", need * 6 / 10, true, true),
+                new PlacementCandidate("b", need * 6 / 10, true, false));
+
+        Placement plan = PlacementPlanner.plan("sha", model, 0, equal, 8);
+
+        assertThat(plan.stages().getFirst().range().size()).isLessThan(5);
+        assertThat(plan.stages()).allSatisfy(s -> assertThat(s.bytes()).isLessThanOrEqualTo(s.budgetBytes()));
     }
 
     @Test
