@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -23,12 +24,12 @@ import java.util.stream.Collectors;
  * Opens a model across a cluster for {@code InferenceClient}; found through {@link java.util.ServiceLoader} under the
  * name {@value ClusterSpec#PROVIDER}. Accepts a {@link ClusterSpec} or named settings {@code name} and {@code model}
  * (required), {@code secret}, {@code seeds} (comma-separated host:port), {@code memoryBudget} (bytes),
- * {@code threads}, {@code contextLength}, {@code maxStages}, {@code awaitNodes}.
+ * {@code threads}, {@code contextLength}, {@code maxStages}, {@code awaitNodes}, {@code resumeOnFailure}.
  */
 public final class ClusterRuntimeProvider implements RuntimeProvider {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRuntimeProvider.class);
     private static final Set<String> SETTINGS = Set.of("name", "model", "secret", "seeds", "memoryBudget", "threads",
-            "contextLength", "maxStages", "awaitNodes");
+            "contextLength", "maxStages", "awaitNodes", "resumeOnFailure");
 
     @Override
     public String name() {
@@ -69,8 +70,33 @@ public final class ClusterRuntimeProvider implements RuntimeProvider {
                 placement.describe());
         Map<String, NodeCapabilities> nodes = node.liveNodes().stream()
                 .collect(Collectors.toMap(NodeCapabilities::nodeId, Function.identity()));
-        return RemoteStagePipeline.open(placement, model, nodes, node.nodeId(), node.settings().secret(),
-                cluster.threads(), cluster.timeouts(), node);
+        RemoteStagePipeline pipeline = RemoteStagePipeline.open(placement, model, nodes, node.nodeId(),
+                node.settings().secret(), cluster.threads(), cluster.timeouts(), node);
+        if (cluster.resumeOnFailure()) {
+            pipeline.resumeOnFailure(failed -> replan(node, model, sha, cluster, failed));
+        }
+        return pipeline;
+    }
+
+    private static Optional<Replanner.Replan> replan(ClusterNode node, Path model, String sha, ClusterSpec cluster,
+                                                      Set<String> failedTargets) {
+        // a killed node may still be a member for a moment (up to the failure-detection bound): leave it out by address
+        List<NodeCapabilities> survivors = node.liveNodes().stream()
+                .filter(n -> !failedTargets.contains(n.target())).toList();
+        List<PlacementCandidate> candidates = survivors.stream()
+                .map(n -> new PlacementCandidate(n.nodeId(), n.memoryBudgetBytes(), n.holds(sha),
+                        n.nodeId().equals(node.nodeId())))
+                .toList();
+        try {
+            Placement placement = PlacementPlanner.plan(sha, ModelLayout.read(model), cluster.contextLength(), candidates,
+                    cluster.maxStages());
+            node.publish(placement);
+            return Optional.of(new Replanner.Replan(placement, survivors.stream()
+                    .collect(Collectors.toMap(NodeCapabilities::nodeId, Function.identity()))));
+        } catch (PlacementException e) {
+            LOG.warn("Cannot resume on the surviving nodes: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The plan of {@code model} over the node's live cluster. */
@@ -115,6 +141,9 @@ public final class ClusterRuntimeProvider implements RuntimeProvider {
         }
         if (settings.containsKey("maxStages")) {
             spec.maxStages((int) parse(settings, "maxStages"));
+        }
+        if (settings.containsKey("resumeOnFailure")) {
+            spec.resumeOnFailure(Boolean.parseBoolean(settings.get("resumeOnFailure").trim()));
         }
         if (settings.containsKey("awaitNodes")) {
             spec.awaitNodes((int) parse(settings, "awaitNodes"), Duration.ofSeconds(30));

@@ -27,6 +27,7 @@ public final class ClusterSpec implements RuntimeSpec {
     private int minNodes = 1;
     private Duration joinTimeout = Duration.ofSeconds(30);
     private RemoteStagePipeline.Timeouts timeouts = RemoteStagePipeline.Timeouts.defaults();
+    private boolean resumeOnFailure;
 
     ClusterSpec(String name) {
         if (name == null || name.isBlank()) {
@@ -127,6 +128,19 @@ public final class ClusterSpec implements RuntimeSpec {
     public ClusterSpec timeouts(Duration request, Duration hop) {
         this.timeouts = new RemoteStagePipeline.Timeouts(Objects.requireNonNull(request), Objects.requireNonNull(hop));
         return this;
+    }
+
+    /**
+     * When a stage's node dies mid-request, re-plan onto the nodes still live and recompute the request there (same
+     * tokens); off by default, when a lost stage fails the request with a {@link StageFailureException}.
+     */
+    public ClusterSpec resumeOnFailure(boolean resume) {
+        this.resumeOnFailure = resume;
+        return this;
+    }
+
+    public boolean resumeOnFailure() {
+        return resumeOnFailure;
     }
 
     public String name() {

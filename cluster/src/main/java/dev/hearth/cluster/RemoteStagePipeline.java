@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,22 +67,34 @@ public final class RemoteStagePipeline implements StagePipeline {
         }
     }
 
-    private final Placement placement;
-    private final Optional<ModelStage> local;
-    private final List<Hop> hops;
+    private final Path model;
+    private final String localNodeId;
+    private final Metadata headers;
+    private final int threads;
     private final int embeddingLength;
     private final int vocabularySize;
     private final Timeouts timeouts;
     private final AutoCloseable onClose;
+    private Optional<Replanner> replanner = Optional.empty();
+    private Placement placement;
+    private Optional<ModelStage> local;
+    private List<Hop> hops;
     private List<StageCall> calls = List.of();
+    // the session, kept so that a re-planned pipeline can recompute it: the prompt and every computed position's token
+    private int[] sessionPrompt = new int[0];
+    private CacheControl sessionControl = CacheControl.disabled();
+    private int[] done = new int[0];
+    private int doneLength;
+    private int resumes;
     private float[] hidden = new float[0];
     private float[] logits = new float[0];
 
-    private RemoteStagePipeline(Placement placement, Optional<ModelStage> local, List<Hop> hops, ModelLayout layout,
+    private RemoteStagePipeline(Path model, String localNodeId, Metadata headers, int threads, ModelLayout layout,
                                 Timeouts timeouts, AutoCloseable onClose) {
-        this.placement = placement;
-        this.local = local;
-        this.hops = hops;
+        this.model = model;
+        this.localNodeId = localNodeId;
+        this.headers = headers;
+        this.threads = threads;
         this.embeddingLength = layout.embeddingLength();
         this.vocabularySize = layout.vocabularySize();
         this.timeouts = timeouts;
@@ -96,15 +110,36 @@ public final class RemoteStagePipeline implements StagePipeline {
     public static RemoteStagePipeline open(Placement placement, Path model, Map<String, NodeCapabilities> nodes,
                                            String localNodeId, ClusterSecret secret, int threads, Timeouts timeouts,
                                            AutoCloseable onClose) {
-        ModelLayout layout = ModelLayout.read(model);
-        Optional<ModelStage> local = Optional.empty();
-        List<Hop> hops = new ArrayList<>();
         Metadata headers = new Metadata();
         headers.put(TokenAuthInterceptor.TOKEN, secret.grpcToken());
+        RemoteStagePipeline pipeline = new RemoteStagePipeline(model, localNodeId, headers, threads,
+                ModelLayout.read(model), timeouts, onClose);
+        pipeline.connect(placement, nodes);
+        return pipeline;
+    }
+
+    /**
+     * Turns on resuming: when a stage becomes unreachable or times out, {@code replanner} places the model on the
+     * nodes still live, the session is recomputed there from its tokens (the same float32 arithmetic, so the same
+     * logits), and the request goes on. Without it a lost stage fails the request.
+     */
+    public RemoteStagePipeline resumeOnFailure(Replanner replanner) {
+        this.replanner = Optional.of(replanner);
+        return this;
+    }
+
+    /** How often a failed stage was replaced by re-planning. */
+    public int resumes() {
+        return resumes;
+    }
+
+    private void connect(Placement plan, Map<String, NodeCapabilities> nodes) {
+        Optional<ModelStage> first = Optional.empty();
+        List<Hop> remote = new ArrayList<>();
         try {
-            for (StageAssignment stage : placement.stages()) {
-                if (hops.isEmpty() && local.isEmpty() && stage.nodeId().equals(localNodeId)) {
-                    local = Optional.of(ModelStage.open(model, stage.range(), placement.contextLength(), threads,
+            for (StageAssignment stage : plan.stages()) {
+                if (remote.isEmpty() && first.isEmpty() && stage.nodeId().equals(localNodeId)) {
+                    first = Optional.of(ModelStage.open(model, stage.range(), plan.contextLength(), threads,
                             Optional.empty()));
                     continue;
                 }
@@ -115,15 +150,29 @@ public final class RemoteStagePipeline implements StagePipeline {
                 }
                 ManagedChannel channel = NettyChannelBuilder.forAddress(node.host(), node.grpcPort()).usePlaintext()
                         .maxInboundMessageSize(64 << 20).build();
-                hops.add(new Hop(node.target(), stage.range(), channel, StageServiceGrpc.newStub(channel)
+                remote.add(new Hop(node.target(), stage.range(), channel, StageServiceGrpc.newStub(channel)
                         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))));
             }
         } catch (RuntimeException e) {
-            local.ifPresent(ModelStage::close);
-            hops.forEach(h -> h.channel.shutdownNow());
+            first.ifPresent(ModelStage::close);
+            remote.forEach(h -> h.channel.shutdownNow());
             throw e;
         }
-        return new RemoteStagePipeline(placement, local, hops, layout, timeouts, onClose);
+        this.placement = plan;
+        this.local = first;
+        this.hops = remote;
+    }
+
+    private void disconnect() {
+        local.ifPresent(ModelStage::close);
+        for (Hop hop : hops) {
+            hop.channel.shutdownNow();
+            try {
+                hop.channel.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public Placement placement() {
@@ -148,6 +197,15 @@ public final class RemoteStagePipeline implements StagePipeline {
                     + placement.stages().size() + " stages");
         }
         end();
+        sessionPrompt = promptIds.clone();
+        sessionControl = control;
+        int aligned = beginStages(promptIds, control);
+        doneLength = 0;
+        record(promptIds, 0, aligned);
+        return aligned;
+    }
+
+    private int beginStages(int[] promptIds, CacheControl control) {
         List<StageCall> opened = new ArrayList<>();
         try {
             int common = local.map(stage -> stage.begin(promptIds, control)).orElse(Integer.MAX_VALUE);
@@ -186,18 +244,71 @@ public final class RemoteStagePipeline implements StagePipeline {
             throw new IllegalStateException("forward before begin");
         }
         float[] out = null;
-        try {
-            for (int start = from; start < to; start += ModelStage.MAX_BLOCK_TOKENS) {
-                int end = Math.min(to, start + ModelStage.MAX_BLOCK_TOKENS);
-                int count = end - start;
-                boolean blockLogits = wantLogits && end == to;
-                out = runBlock(tokens, start, count, blockLogits);
-            }
-        } catch (RuntimeException e) {
-            abort(e.getMessage());
-            throw e;
+        for (int start = from; start < to; start += ModelStage.MAX_BLOCK_TOKENS) {
+            int end = Math.min(to, start + ModelStage.MAX_BLOCK_TOKENS);
+            boolean blockLogits = wantLogits && end == to;
+            out = blockWithResume(tokens, start, end - start, blockLogits);
+            record(tokens, start, end);
         }
         return wantLogits ? out : null;
+    }
+
+    private float[] blockWithResume(int[] tokens, int start, int count, boolean wantLogits) {
+        while (true) {
+            try {
+                return runBlock(tokens, start, count, wantLogits);
+            } catch (StageFailureException e) {
+                abort(e.getMessage());
+                if (!resumable(e)) {
+                    throw e;
+                }
+                resume(e);
+            } catch (RuntimeException e) {
+                abort(e.getMessage());
+                throw e;
+            }
+        }
+    }
+
+    private boolean resumable(StageFailureException e) {
+        return replanner.isPresent() && (e.reason() == StageFailureException.Reason.UNREACHABLE
+                || e.reason() == StageFailureException.Reason.TIMEOUT) && resumes < 8;
+    }
+
+    /** Re-plans without the failed stage and recomputes the session's positions on the new stages. */
+    private void resume(StageFailureException failure) {
+        Optional<Replanner.Replan> next = replanner.orElseThrow().replan(Set.of(failure.target()));
+        if (next.isEmpty()) {
+            throw failure;
+        }
+        LOG.warn("Stage at {} failed ({}); resuming on:\n{}", failure.target(), failure.reason(),
+                next.get().placement().describe());
+        disconnect();
+        connect(next.get().placement(), next.get().nodes());
+        resumes++;
+        int restored = Math.min(beginStages(sessionPrompt, sessionControl), doneLength);
+        if (restored < doneLength) {
+            for (int start = restored; start < doneLength; start += ModelStage.MAX_BLOCK_TOKENS) {
+                int end = Math.min(doneLength, start + ModelStage.MAX_BLOCK_TOKENS);
+                runBlock(done, start, end - start, false);
+            }
+        } else {
+            local.ifPresent(stage -> stage.truncate(doneLength));
+            for (StageCall call : calls) {
+                call.exchange(StageRequest.newBuilder().setTruncate(Truncate.newBuilder().setLength(doneLength)).build(),
+                        timeouts.hop());
+            }
+        }
+    }
+
+    /** Appends {@code tokens[from, to)} to the session's computed positions. */
+    private void record(int[] tokens, int from, int to) {
+        int count = to - from;
+        if (doneLength + count > done.length) {
+            done = Arrays.copyOf(done, Math.max(doneLength + count, done.length * 2 + 16));
+        }
+        System.arraycopy(tokens, from, done, doneLength, count);
+        doneLength += count;
     }
 
     private float[] runBlock(int[] tokens, int start, int count, boolean wantLogits) {
@@ -309,15 +420,7 @@ public final class RemoteStagePipeline implements StagePipeline {
         try {
             end();
         } finally {
-            local.ifPresent(ModelStage::close);
-            for (Hop hop : hops) {
-                hop.channel.shutdownNow();
-                try {
-                    hop.channel.awaitTermination(2, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            disconnect();
             if (onClose != null) {
                 try {
                     onClose.close();

@@ -265,7 +265,7 @@ class ClusterProcessTest {
 
     @Test
     @Order(7)
-    void aStageKilledMidDecodeFailsTheRequestWithATypedErrorAndItsLeaveIsNoticed() throws Exception {
+    void aStageKilledMidDecodeFailsTheRequestWithATypedErrorOrResumesOnTheSurvivorsWithTheSameLogits() throws Exception {
         CountDownLatch left = new CountDownLatch(1);
         AtomicLong leftAt = new AtomicLong();
         coordinator.onNodeLeft(id -> {
@@ -274,35 +274,63 @@ class ClusterProcessTest {
                 left.countDown();
             }
         });
+        int[] prompt = tokens(40, 512);
+        List<float[]> expected;
+        try (StagePipeline whole = StagePipeline.local(List.of(ModelStage.open(STORIES, LayerRange.all(5), CONTEXT, 1,
+                Optional.empty())))) {
+            expected = prefillAndDecode(whole, prompt);
+        }
         String c = coordinator.nodeId();
-        int[] prompt = tokens(20, 512);
-        try (RemoteStagePipeline pipeline = open(STORIES, List.of(stage(c, 0, 2), stage(idA, 2, 3), stage(idB, 3, 5)))) {
-            pipeline.begin(prompt, CacheControl.disabled());
-            float[] logits = pipeline.forward(prompt, 0, prompt.length, true);
-            int[] one = {argmax(logits)};
-            logits = pipeline.forward(one, 0, 1, true);
-            one[0] = argmax(logits);
+        String targetB = liveById().get(idB).target();
+        List<String> failedTargets = new ArrayList<>();
+        try (RemoteStagePipeline failing = open(STORIES, List.of(stage(c, 0, 2), stage(idA, 2, 3), stage(idB, 3, 5)));
+             RemoteStagePipeline resuming = open(STORIES, List.of(stage(c, 0, 3), stage(idB, 3, 4), stage(idA, 4, 5)))) {
+            resuming.resumeOnFailure(failed -> {
+                failedTargets.addAll(failed);
+                return Optional.of(new Replanner.Replan(new Placement(ModelFiles.sha256(STORIES), 5, CONTEXT,
+                        List.of(stage(c, 0, 2), stage(idA, 2, 5))), liveById()));
+            });
+            failing.begin(prompt, CacheControl.disabled());
+            int[] one = {argmax(failing.forward(prompt, 0, prompt.length, true))};
+            one[0] = argmax(failing.forward(one, 0, 1, true));
+
+            List<float[]> resumed = new ArrayList<>();
+            resuming.begin(prompt, CacheControl.disabled());
+            float[] last = resuming.forward(prompt, 0, prompt.length, true);
+            resumed.add(last.clone());
+            int[] next = new int[1];
+            for (int step = 0; step < 2; step++) {
+                next[0] = argmax(last);
+                last = resuming.forward(next, 0, 1, true);
+                resumed.add(last.clone());
+            }
 
             long killed = System.nanoTime();
             nodeB.kill();
-            assertThatThrownBy(() -> pipeline.forward(one, 0, 1, true))
+            assertThatThrownBy(() -> failing.forward(one, 0, 1, true))
                     .isInstanceOfSatisfying(StageFailureException.class,
                             e -> assertThat(e.reason()).isEqualTo(StageFailureException.Reason.UNREACHABLE));
             long failedAfter = System.nanoTime() - killed;
-            pipeline.end();
+            failing.end();
             System.out.printf("KILL request failed %.0f ms after SIGKILL%n", failedAfter / 1e6);
             assertThat(Duration.ofNanos(failedAfter)).isLessThan(TIMEOUTS.hop());
+
+            for (int step = 2; step < 6; step++) {
+                next[0] = argmax(last);
+                last = resuming.forward(next, 0, 1, true);
+                resumed.add(last.clone());
+            }
+            resuming.end();
+            assertThat(resuming.resumes()).isEqualTo(1);
+            assertThat(failedTargets).containsExactly(targetB);
+            for (int i = 0; i < expected.size(); i++) {
+                assertThat(resumed.get(i)).as("logits of step %d, resumed after step 2", i).containsExactly(expected.get(i));
+            }
 
             assertThat(left.await(15, TimeUnit.SECONDS)).as("the killed node left the member list").isTrue();
             double leaveSeconds = (leftAt.get() - killed) / 1e9;
             System.out.printf("LEAVE noticed %.2f s after SIGKILL%n", leaveSeconds);
             assertThat(leaveSeconds).as("documented bound: heartbeat 1 s, silence of 4 s").isLessThanOrEqualTo(6.0);
-        }
-        // the survivor ended its session: the next request runs on it at once
-        try (RemoteStagePipeline pipeline = open(STORIES, List.of(stage(c, 0, 2), stage(idA, 2, 5)))) {
-            pipeline.begin(prompt, CacheControl.disabled());
-            assertThat(pipeline.forward(prompt, 0, prompt.length, true)).hasSize(512);
-            pipeline.end();
         }
         assertThat(liveById()).doesNotContainKey(idB);
     }
