@@ -64,7 +64,8 @@ public final class ClusterNode implements AutoCloseable {
             LOG.warn("No cluster secret: binding 127.0.0.1 only, so only processes on this machine can join cluster '{}'",
                     settings.clusterName());
         }
-        this.host = new StageHost(filesBySha, settings.memoryBudgetBytes(), settings.threads(), Duration.ofSeconds(30));
+        this.host = new StageHost(filesBySha, settings.memoryBudgetBytes(), settings.threads(), Duration.ofSeconds(30),
+                settings.injectedBlockDelay());
         try {
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bind, settings.grpcPort()))
                     .maxInboundMessageSize(64 << 20)

@@ -1,6 +1,7 @@
 package dev.hearth.cluster;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,9 +17,11 @@ import java.util.Optional;
  * @param memoryBudgetBytes bytes of weights and KV cache this node lends to stages
  * @param threads           worker threads per hosted stage
  * @param models            model files this node holds and may serve stages of
+ * @param injectedBlockDelay a pause before every block this node computes: fault injection, to show a slow node
  */
 public record NodeSettings(String clusterName, ClusterSecret secret, List<String> seeds, int hazelcastPort, int grpcPort,
-                           Optional<String> bindHost, long memoryBudgetBytes, int threads, List<Path> models) {
+                           Optional<String> bindHost, long memoryBudgetBytes, int threads, List<Path> models,
+                           Duration injectedBlockDelay) {
     public static final int DEFAULT_HAZELCAST_PORT = 5701;
 
     public NodeSettings {
@@ -32,6 +35,12 @@ public record NodeSettings(String clusterName, ClusterSecret secret, List<String
         if (memoryBudgetBytes < 0 || threads < 1) {
             throw new IllegalArgumentException("memory budget must be >= 0 and threads >= 1");
         }
+    }
+
+    public NodeSettings(String clusterName, ClusterSecret secret, List<String> seeds, int hazelcastPort, int grpcPort,
+                        Optional<String> bindHost, long memoryBudgetBytes, int threads, List<Path> models) {
+        this(clusterName, secret, seeds, hazelcastPort, grpcPort, bindHost, memoryBudgetBytes, threads, models,
+                Duration.ZERO);
     }
 
     /** The interface both planes bind: 127.0.0.1 without a secret, else the one asked for (all interfaces if none). */

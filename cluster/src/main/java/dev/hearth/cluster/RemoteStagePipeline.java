@@ -41,8 +41,15 @@ import java.util.concurrent.TimeUnit;
 public final class RemoteStagePipeline implements StagePipeline {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteStagePipeline.class);
 
-    /** Timeouts: the whole request's deadline (carried by every stream) and the wait for one reply. */
-    public record Timeouts(Duration request, Duration hop) {
+    /**
+     * Timeouts: the whole request's deadline (carried by every stream), the wait for one reply, and the round trip
+     * past which a block is reported as slow (logged and counted, not fatal).
+     */
+    public record Timeouts(Duration request, Duration hop, Duration slowBlock) {
+        public Timeouts(Duration request, Duration hop) {
+            this(request, hop, Duration.ofSeconds(1));
+        }
+
         public static Timeouts defaults() {
             return new Timeouts(Duration.ofMinutes(10), Duration.ofSeconds(60));
         }
@@ -58,6 +65,8 @@ public final class RemoteStagePipeline implements StagePipeline {
         long bytesSent;
         long bytesReceived;
         long nanos;
+        long slowBlocks;
+        long maxBlockNanos;
 
         Hop(String target, LayerRange range, ManagedChannel channel, StageServiceGrpc.StageServiceStub stub) {
             this.target = target;
@@ -182,7 +191,7 @@ public final class RemoteStagePipeline implements StagePipeline {
     /** Per remote hop, what it carried so far. */
     public List<HopStats> hopStats() {
         return hops.stream().map(h -> new HopStats(h.target, h.range, h.blocks, h.positions, h.bytesSent, h.bytesReceived,
-                h.nanos)).toList();
+                h.nanos, h.slowBlocks, h.maxBlockNanos)).toList();
     }
 
     @Override
@@ -330,7 +339,15 @@ public final class RemoteStagePipeline implements StagePipeline {
             StageRequest request = StageRequest.newBuilder().setBlock(block).build();
             long began = System.nanoTime();
             StageReply reply = calls.get(i).exchange(request, timeouts.hop());
-            hop.nanos += System.nanoTime() - began;
+            long took = System.nanoTime() - began;
+            hop.nanos += took;
+            hop.maxBlockNanos = Math.max(hop.maxBlockNanos, took);
+            if (took > timeouts.slowBlock().toNanos()) {
+                if (hop.slowBlocks++ == 0) {
+                    LOG.warn("Stage at {} (layers {}) is slow: {} ms for a block of {} positions (threshold {} ms)",
+                            hop.target, hop.range, took / 1_000_000, count, timeouts.slowBlock().toMillis());
+                }
+            }
             hop.blocks++;
             hop.positions += count;
             hop.bytesSent += out == null ? (long) count * Integer.BYTES : block.getHidden().size();

@@ -58,7 +58,11 @@ final class StageHost extends StageServiceGrpc.StageServiceImplBase implements A
     private final Duration busyWait;
     private final Map<Key, Hosted> stages = new LinkedHashMap<>();
 
-    StageHost(Map<String, Path> filesBySha, long memoryBudgetBytes, int threads, Duration busyWait) {
+    private final Duration injectedBlockDelay;
+
+    StageHost(Map<String, Path> filesBySha, long memoryBudgetBytes, int threads, Duration busyWait,
+              Duration injectedBlockDelay) {
+        this.injectedBlockDelay = injectedBlockDelay;
         this.filesBySha = Map.copyOf(filesBySha);
         this.memoryBudgetBytes = memoryBudgetBytes;
         this.threads = threads;
@@ -212,8 +216,11 @@ final class StageHost extends StageServiceGrpc.StageServiceImplBase implements A
                     .setEmbeddingLength(stage.embeddingLength()).setVocabularySize(stage.vocabularySize())).build();
         }
 
-        private StageReply block(Block block) {
+        private StageReply block(Block block) throws InterruptedException {
             ModelStage stage = stage();
+            if (!injectedBlockDelay.isZero()) {
+                Thread.sleep(injectedBlockDelay);
+            }
             int count = block.getCount();
             float[] out;
             if (stage.embedsTokens()) {

@@ -33,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -79,8 +80,9 @@ class ClusterProcessTest {
         return List.of("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 1), "127.0.0.1:" + (basePort + 2));
     }
 
-    private NodeProcess startPeer(String label, String secret) {
-        List<String> args = new ArrayList<>(List.of("--cluster", name, "--hazelcast-port", String.valueOf(basePort),
+    private NodeProcess startPeer(String label, String secret, String... extra) {
+        List<String> args = new ArrayList<>(List.of(extra));
+        args.addAll(List.of("--cluster", name, "--hazelcast-port", String.valueOf(basePort),
                 "--bind", "127.0.0.1", "--memory-budget", String.valueOf(PEER_BUDGET), "--threads", "1"));
         for (String seed : seeds()) {
             args.addAll(List.of("--seed", seed));
@@ -333,6 +335,52 @@ class ClusterProcessTest {
             assertThat(leaveSeconds).as("documented bound: heartbeat 1 s, silence of 4 s").isLessThanOrEqualTo(6.0);
         }
         assertThat(liveById()).doesNotContainKey(idB);
+    }
+
+    @Test
+    @Order(8)
+    void aSlowNodeIsReportedNotFatalAndAStageKilledMidPrefillFailsTheRequestInTime() throws Exception {
+        NodeProcess slow = startPeer("slow", SECRET, "--inject-delay-ms", "300");
+        String idC = slow.awaitReady(READY)[1];
+        assertThat(coordinator.awaitNodes(3, READY)).isTrue();
+        int[] prompt = tokens(100, 512);
+        float[] expected;
+        try (StagePipeline whole = StagePipeline.local(List.of(ModelStage.open(STORIES, LayerRange.all(5), CONTEXT, 1,
+                Optional.empty())))) {
+            whole.begin(prompt, CacheControl.disabled());
+            expected = whole.forward(prompt, 0, prompt.length, true).clone();
+            whole.end();
+        }
+        RemoteStagePipeline.Timeouts timeouts = new RemoteStagePipeline.Timeouts(TIMEOUTS.request(), TIMEOUTS.hop(),
+                Duration.ofMillis(200));
+        Placement placement = new Placement(ModelFiles.sha256(STORIES), 5, CONTEXT,
+                List.of(stage(coordinator.nodeId(), 0, 2), stage(idC, 2, 5)));
+        try (RemoteStagePipeline pipeline = RemoteStagePipeline.open(placement, STORIES, liveById(), coordinator.nodeId(),
+                ClusterSecret.of(SECRET), 1, timeouts, null)) {
+            pipeline.begin(prompt, CacheControl.disabled());
+            assertThat(pipeline.forward(prompt, 0, prompt.length, true)).as("a slow stage still computes the same logits")
+                    .containsExactly(expected);
+            pipeline.end();
+            HopStats hop = pipeline.hopStats().getFirst();
+            assertThat(hop.slowBlocks()).as("4 blocks of 32, 32, 32, 4 positions, each delayed 300 ms").isEqualTo(4);
+            System.out.printf("SLOW hop %s: %d slow blocks, longest %.0f ms%n", hop.target(), hop.slowBlocks(),
+                    hop.maxBlockNanos() / 1e6);
+
+            pipeline.begin(prompt, CacheControl.disabled());
+            CompletableFuture<float[]> prefill = CompletableFuture.supplyAsync(
+                    () -> pipeline.forward(prompt, 0, prompt.length, true));
+            while (pipeline.hopStats().getFirst().blocks() < 5 && !prefill.isDone()) {
+                Thread.sleep(5); // the first block of the second prefill has come back: three are still to go
+            }
+            long killed = System.nanoTime();
+            slow.kill();
+            assertThatThrownBy(() -> prefill.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StageFailureException.class);
+            long failedAfter = System.nanoTime() - killed;
+            System.out.printf("KILL mid-prefill: request failed %.0f ms after SIGKILL%n", failedAfter / 1e6);
+            assertThat(Duration.ofNanos(failedAfter)).isLessThan(TIMEOUTS.hop());
+            pipeline.end();
+        }
     }
 
     private Map<String, NodeCapabilities> liveById() {
