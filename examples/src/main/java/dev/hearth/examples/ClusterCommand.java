@@ -24,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code hearth cluster node|plan}: lend this machine's memory to a cluster, or show how a model would be split. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Runs a stage node of a cluster, or prints how a model's layers would be placed on it.",
-        subcommands = {ClusterCommand.Node.class, ClusterCommand.Plan.class})
+        subcommands = {ClusterCommand.Node.class, ClusterCommand.Plan.class, ClusterBench.class})
 final class ClusterCommand implements Runnable {
     @Override
     public void run() {
