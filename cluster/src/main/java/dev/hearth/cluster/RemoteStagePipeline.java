@@ -352,7 +352,7 @@ public final class RemoteStagePipeline implements StagePipeline {
             hop.positions += count;
             hop.bytesSent += out == null ? (long) count * Integer.BYTES : block.getHidden().size();
             hop.bytesReceived += reply.getOutput().getData().size();
-            out = receive(reply, count);
+            out = last && !wantLogits ? null : receive(reply, count);
         }
         return out;
     }

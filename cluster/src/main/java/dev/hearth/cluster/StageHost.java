@@ -242,7 +242,8 @@ final class StageHost extends StageServiceGrpc.StageServiceImplBase implements A
                 out = stage.forwardHidden(hidden, count, block.getWantLogits());
             }
             boolean logits = block.getWantLogits() && stage.computesLogits();
-            int length = logits ? stage.vocabularySize() : count * stage.embeddingLength();
+            // a last stage asked for no logits has nothing the coordinator needs: its hidden states go nowhere
+            int length = logits ? stage.vocabularySize() : stage.computesLogits() ? 0 : count * stage.embeddingLength();
             ByteString data = Activations.write(out, length);
             return StageReply.newBuilder().setOutput(Output.newBuilder().setData(data).setLogits(logits)).build();
         }
