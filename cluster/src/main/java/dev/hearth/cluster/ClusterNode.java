@@ -55,6 +55,7 @@ public final class ClusterNode implements AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final NodeCapabilities capabilities;
     private final List<Consumer<String>> leaveListeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong membershipVersion = new java.util.concurrent.atomic.AtomicLong();
 
     private ClusterNode(NodeSettings settings, Map<String, Path> filesBySha, List<HeldModel> held) {
         this.settings = settings;
@@ -91,12 +92,14 @@ public final class ClusterNode implements AutoCloseable {
             @Override
             public void memberAdded(MembershipEvent event) {
                 LOG.info("Node joined: {}", event.getMember());
+                membershipVersion.incrementAndGet();
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
                 String gone = event.getMember().getUuid().toString();
                 LOG.info("Node left: {}", event.getMember());
+                membershipVersion.incrementAndGet();
                 leaveListeners.forEach(listener -> listener.accept(gone));
                 nodes().removeAsync(gone);
             }
@@ -210,6 +213,16 @@ public final class ClusterNode implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** A counter that moves whenever a member joins or leaves. */
+    public long membershipVersion() {
+        return membershipVersion.get();
+    }
+
+    /** Whether every member has published capabilities that verify (a new member publishes right after joining). */
+    public boolean settled() {
+        return liveNodes().size() == members().size();
     }
 
     /** Called with a member's id when Hazelcast removes it from the cluster. */

@@ -75,6 +75,8 @@ public final class ClusterRuntimeProvider implements RuntimeProvider {
         if (cluster.resumeOnFailure()) {
             pipeline.resumeOnFailure(failed -> replan(node, model, sha, cluster, failed));
         }
+        pipeline.replanOnMembershipChange(none -> node.settled() ? replan(node, model, sha, cluster, none)
+                : Optional.empty(), node::membershipVersion);
         return pipeline;
     }
 

@@ -85,6 +85,9 @@ public final class RemoteStagePipeline implements StagePipeline {
     private final Timeouts timeouts;
     private final AutoCloseable onClose;
     private Optional<Replanner> replanner = Optional.empty();
+    private Optional<Replanner> joinReplanner = Optional.empty();
+    private java.util.function.LongSupplier membershipVersion = () -> 0;
+    private long plannedAtVersion;
     private Placement placement;
     private Optional<ModelStage> local;
     private List<Hop> hops;
@@ -135,6 +138,39 @@ public final class RemoteStagePipeline implements StagePipeline {
     public RemoteStagePipeline resumeOnFailure(Replanner replanner) {
         this.replanner = Optional.of(replanner);
         return this;
+    }
+
+    /**
+     * Turns on re-planning between requests: when {@code membershipVersion} has moved since the current plan was made
+     * (a node joined, left or came back), the next {@link #begin} asks {@code replanner} for a plan over the current
+     * members and moves to it if it differs. An empty answer (members not settled, or no plan fits) keeps the current
+     * plan and asks again at the next request.
+     */
+    public RemoteStagePipeline replanOnMembershipChange(Replanner replanner, java.util.function.LongSupplier membershipVersion) {
+        this.joinReplanner = Optional.of(replanner);
+        this.membershipVersion = membershipVersion;
+        this.plannedAtVersion = membershipVersion.getAsLong();
+        return this;
+    }
+
+    private void replanIfMembershipChanged() {
+        if (joinReplanner.isEmpty()) {
+            return;
+        }
+        long version = membershipVersion.getAsLong();
+        if (version == plannedAtVersion) {
+            return;
+        }
+        Optional<Replanner.Replan> next = joinReplanner.get().replan(Set.of());
+        if (next.isEmpty()) {
+            return;
+        }
+        plannedAtVersion = version;
+        if (!next.get().placement().stages().equals(placement.stages())) {
+            LOG.info("Membership changed; moving to the plan:\n{}", next.get().placement().describe());
+            disconnect();
+            connect(next.get().placement(), next.get().nodes());
+        }
     }
 
     /** How often a failed stage was replaced by re-planning. */
@@ -206,6 +242,7 @@ public final class RemoteStagePipeline implements StagePipeline {
                     + placement.stages().size() + " stages");
         }
         end();
+        replanIfMembershipChanged();
         sessionPrompt = promptIds.clone();
         sessionControl = control;
         int aligned = beginStages(promptIds, control);

@@ -383,6 +383,30 @@ class ClusterProcessTest {
         }
     }
 
+    @Test
+    @Order(9)
+    void aNodeThatJoinsIsPlannedInFromTheNextRequestOnWithTheSameAnswer() throws Exception {
+        Path qwen = model("parity/models/qwen2-Q8_0.gguf");
+        String sha = ModelFiles.sha256(qwen);
+        ClusterSpec spec = Cluster.join(name, qwen).secret(SECRET).hazelcastPort(basePort).bindHost("127.0.0.1")
+                .memoryBudget(0).threads(1).contextLength(CONTEXT).awaitNodes(3, READY);
+        seeds().forEach(spec::seed);
+        try (InferenceClient client = InferenceClient.builder().runtime(spec).build()) {
+            String before = client.chat().user("Once upon a time").temperature(0).maxTokens(12).call().text();
+            assertThat(coordinator.publishedPlan(sha).orElseThrow().stages()).extracting(StageAssignment::nodeId)
+                    .containsExactly(idA);
+
+            NodeProcess late = startPeer("late", SECRET);
+            String idLate = late.awaitReady(READY)[1];
+            assertThat(coordinator.awaitNodes(4, READY)).isTrue();
+
+            String after = client.chat().user("Once upon a time").temperature(0).maxTokens(12).call().text();
+            assertThat(coordinator.publishedPlan(sha).orElseThrow().stages()).extracting(StageAssignment::nodeId)
+                    .containsExactlyInAnyOrder(idA, idLate);
+            assertThat(after).isEqualTo(before).isNotEmpty();
+        }
+    }
+
     private Map<String, NodeCapabilities> liveById() {
         return coordinator.liveNodes().stream().collect(Collectors.toMap(NodeCapabilities::nodeId, Function.identity()));
     }
