@@ -24,8 +24,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -55,7 +57,7 @@ public final class ClusterNode implements AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final NodeCapabilities capabilities;
     private final List<Consumer<String>> leaveListeners = new CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicLong membershipVersion = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong membershipVersion = new AtomicLong();
 
     private ClusterNode(NodeSettings settings, Map<String, Path> filesBySha, List<HeldModel> held) {
         this.settings = settings;
@@ -236,13 +238,13 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** The plan last published for the model with {@code sha256}. */
-    public java.util.Optional<Placement> publishedPlan(String sha256) {
-        return java.util.Optional.ofNullable(hazelcast.<String, Placement>getMap(PLANS_MAP).get(sha256));
+    public Optional<Placement> publishedPlan(String sha256) {
+        return Optional.ofNullable(hazelcast.<String, Placement>getMap(PLANS_MAP).get(sha256));
     }
 
     /** The path of a model this node holds, by sha256. */
-    public java.util.Optional<Path> modelFile(String sha256) {
-        return java.util.Optional.ofNullable(filesBySha.get(sha256));
+    public Optional<Path> modelFile(String sha256) {
+        return Optional.ofNullable(filesBySha.get(sha256));
     }
 
     @Override

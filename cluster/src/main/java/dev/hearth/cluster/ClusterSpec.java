@@ -20,7 +20,7 @@ public final class ClusterSpec implements RuntimeSpec {
     private final List<String> seeds = new ArrayList<>();
     private int hazelcastPort = NodeSettings.DEFAULT_HAZELCAST_PORT;
     private String bindHost;
-    private long memoryBudgetBytes = Runtime.getRuntime().maxMemory();
+    private long memoryBudgetBytes = DataSizes.halfOfPhysicalMemory();
     private int threads = Runtime.getRuntime().availableProcessors();
     private int contextLength = 2048;
     private int maxStages = Integer.MAX_VALUE;
@@ -79,7 +79,7 @@ public final class ClusterSpec implements RuntimeSpec {
         return this;
     }
 
-    /** Bytes of weights and KV cache this node lends to stages (0: it hosts none and only coordinates). */
+    /** Bytes of weights and KV cache this node lends to stages (default: half the physical memory; 0: it hosts none). */
     public ClusterSpec memoryBudget(long bytes) {
         if (bytes < 0) {
             throw new ConfigurationException("memoryBudget must not be negative, was " + bytes);

@@ -9,6 +9,18 @@ public final class DataSizes {
     private DataSizes() {
     }
 
+    /**
+     * Half of this machine's physical memory: the default budget a node lends to stages (weights are mapped, not on
+     * the heap, so the heap size says nothing about it).
+     */
+    public static long halfOfPhysicalMemory() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize() / 2;
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
     public static long parse(String text) {
         String s = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
         long unit = 1;

@@ -21,7 +21,7 @@ public final class NodeMain {
         List<String> seeds = new ArrayList<>();
         int hazelcastPort = NodeSettings.DEFAULT_HAZELCAST_PORT;
         String bind = null;
-        long budget = Runtime.getRuntime().maxMemory();
+        long budget = DataSizes.halfOfPhysicalMemory();
         int threads = 1;
         List<Path> models = new ArrayList<>();
         long delayMillis = 0;

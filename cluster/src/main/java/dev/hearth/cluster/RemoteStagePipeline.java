@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A model's stages spread over the cluster: the first stage may run in this process, the others on nodes reached over
@@ -86,7 +87,7 @@ public final class RemoteStagePipeline implements StagePipeline {
     private final AutoCloseable onClose;
     private Optional<Replanner> replanner = Optional.empty();
     private Optional<Replanner> joinReplanner = Optional.empty();
-    private java.util.function.LongSupplier membershipVersion = () -> 0;
+    private LongSupplier membershipVersion = () -> 0;
     private long plannedAtVersion;
     private Placement placement;
     private Optional<ModelStage> local;
@@ -146,7 +147,7 @@ public final class RemoteStagePipeline implements StagePipeline {
      * members and moves to it if it differs. An empty answer (members not settled, or no plan fits) keeps the current
      * plan and asks again at the next request.
      */
-    public RemoteStagePipeline replanOnMembershipChange(Replanner replanner, java.util.function.LongSupplier membershipVersion) {
+    public RemoteStagePipeline replanOnMembershipChange(Replanner replanner, LongSupplier membershipVersion) {
         this.joinReplanner = Optional.of(replanner);
         this.membershipVersion = membershipVersion;
         this.plannedAtVersion = membershipVersion.getAsLong();

@@ -25,7 +25,7 @@ final class ClusterOptions {
     List<String> seeds = new ArrayList<>();
 
     @Option(names = "--memory-budget", paramLabel = "SIZE",
-            description = "memory this node lends to stages, e.g. 3GiB (default: the JVM's maximum heap)")
+            description = "memory this node lends to stages, e.g. 3GiB (default: half the physical memory)")
     String memoryBudget;
 
     @Option(names = "--hazelcast-port", description = "first cluster port to try (default: ${DEFAULT-VALUE})", defaultValue = "5701")
@@ -47,7 +47,7 @@ final class ClusterOptions {
     }
 
     long budget() {
-        return memoryBudget == null ? Runtime.getRuntime().maxMemory() : DataSizes.parse(memoryBudget);
+        return memoryBudget == null ? DataSizes.halfOfPhysicalMemory() : DataSizes.parse(memoryBudget);
     }
 
     ClusterSpec spec(Path model, Integer threads, Integer context) {
