@@ -1,11 +1,27 @@
 package dev.hearth.examples;
 
+import dev.hearth.cluster.ClusterNode;
+import dev.hearth.cluster.ClusterSecret;
+import dev.hearth.cluster.ModelFiles;
+import dev.hearth.cluster.NodeSettings;
+import dev.hearth.cluster.StageAssignment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,5 +65,39 @@ class ClusterCommandTest {
 
         assertThat(one.exit()).isNotZero();
         assertThat(one.err()).contains("no split fits").contains("1,335,040");
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void serveWithClusterSpreadsTheModelOverTheNodesAndAnswersOverHttp() throws Exception {
+        String name = "serve-test-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        int port = 31000 + 10 * ThreadLocalRandom.current().nextInt(1000);
+        List<String> seeds = List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1));
+        Path model = Path.of(stories260K());
+        try (ClusterNode lender = ClusterNode.start(new NodeSettings(name, ClusterSecret.none(), seeds, port, 0,
+                Optional.empty(), 1 << 20, 1, List.of(model)))) {
+            ServeCommand serve = new ServeCommand();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(serve).execute(
+                    "--cluster", name, "--seed", seeds.get(0), "--seed", seeds.get(1), "--hazelcast-port",
+                    String.valueOf(port), "--memory-budget", "1MiB", "--await-nodes", "2", "--model", stories260K(),
+                    "--context", "128", "--threads", "1", "--port", "0"));
+            var server = serve.awaitStarted();
+            try {
+                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(server.baseUri() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"stories260K\",\"max_tokens\":8,"
+                                + "\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).contains("there was a little girl").contains("\"completion_tokens\":8");
+            } finally {
+                serve.stop();
+            }
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+            // stories260K needs 1.3 MB at context 128: neither 1 MiB node holds it alone
+            assertThat(lender.publishedPlan(ModelFiles.sha256(model)).orElseThrow().stages())
+                    .extracting(StageAssignment::nodeId).hasSize(2).contains(lender.nodeId());
+        }
     }
 }
