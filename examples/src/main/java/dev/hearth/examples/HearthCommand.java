@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = "Runs language models privately, on this machine.",
         subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, HearthCommand.Pull.class, PrefixBench.class,
                 ServeCommand.class, TokenizerBenchCommand.class, BenchCommand.class, ProbeCommand.class,
-                SynthCommand.class, MemoryBench.class})
+                SynthCommand.class, MemoryBench.class, ClusterCommand.class})
 public final class HearthCommand implements Runnable {
 
     @CommandLine.Spec

@@ -17,11 +17,15 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves a model over HTTP in the OpenAI, Anthropic and Ollama APIs until stopped.",
+                "With --cluster NAME the model's layers are spread over the nodes of that cluster (see 'hearth cluster').",
                 "Endpoints: /v1/chat/completions, /v1/completions, /v1/responses, /v1/models, /v1/embeddings, /v1/messages,",
                 "/api/chat, /api/generate, /api/tags, /health and /metrics."})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
+
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--host", description = "address to listen on (default: ${DEFAULT-VALUE}); any other than loopback needs a token",
             defaultValue = "127.0.0.1")
@@ -65,7 +69,8 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "hearth-serve-shutdown");
-        try (InferenceClient client = runtime.openClient();
+        try (InferenceClient client = cluster.enabled()
+                ? cluster.openClient(runtime.model, runtime.threads, runtime.context) : runtime.openClient();
              NodeServer server = builder.client(client).build().start()) {
             Runtime.getRuntime().addShutdownHook(hook);
             describe(server, client, System.out);
