@@ -35,7 +35,13 @@ public final class FloatOps {
         for (; i < vectorBound; i += FLOAT_LANES) {
             sum0 = FloatVector.fromArray(FLOAT, a, aOff + i).fma(FloatVector.fromArray(FLOAT, b, bOff + i), sum0);
         }
-        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = sum0.add(sum1);
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        float sum = inOrder;
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
@@ -300,7 +306,13 @@ public final class FloatOps {
             FloatVector lanes = FloatVector.fromArray(FLOAT, x, off + i);
             sum0 = lanes.fma(lanes, sum0);
         }
-        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums1 = sum0.add(sum1);
+        float inOrder1 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder1 += laneSums1.lane(lane);
+        }
+        float sum = inOrder1;
         for (; i < n; i++) {
             sum += x[off + i] * x[off + i];
         }

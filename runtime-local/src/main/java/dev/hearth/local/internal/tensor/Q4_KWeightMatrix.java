@@ -87,7 +87,13 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
                 }
             }
         }
-        return KernelSpecies.sumLanesInOrder(evenSubBlocks.add(oddSubBlocks));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = evenSubBlocks.add(oddSubBlocks);
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        return inOrder;
     }
 
     /**
@@ -142,8 +148,20 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
                 }
             }
         }
-        out[outIndex] = KernelSpecies.sumLanesInOrder(evenSubBlocksA.add(oddSubBlocksA));
-        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(evenSubBlocksB.add(oddSubBlocksB));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums1 = evenSubBlocksA.add(oddSubBlocksA);
+        float inOrder1 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder1 += laneSums1.lane(lane);
+        }
+        out[outIndex] = inOrder1;
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums2 = evenSubBlocksB.add(oddSubBlocksB);
+        float inOrder2 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder2 += laneSums2.lane(lane);
+        }
+        out[outIndex + rows] = inOrder2;
     }
 
     @Override

@@ -88,7 +88,13 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
                 total = secondSum.fma(FloatVector.broadcast(FLOAT, halfScale(scales, d, 2 * k + 1)), total);
             }
         }
-        return KernelSpecies.sumLanesInOrder(total);
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = total;
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        return inOrder;
     }
 
     /**
@@ -137,8 +143,20 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
                 }
             }
         }
-        out[outIndex] = KernelSpecies.sumLanesInOrder(totalA);
-        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(totalB);
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums1 = totalA;
+        float inOrder1 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder1 += laneSums1.lane(lane);
+        }
+        out[outIndex] = inOrder1;
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums2 = totalB;
+        float inOrder2 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder2 += laneSums2.lane(lane);
+        }
+        out[outIndex + rows] = inOrder2;
     }
 
     @Override

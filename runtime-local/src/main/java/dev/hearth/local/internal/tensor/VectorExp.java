@@ -103,7 +103,13 @@ public final class VectorExp {
             e.intoArray(x, offset + i);
             sumLanes = sumLanes.add(e);
         }
-        float sum = KernelSpecies.sumLanesInOrder(sumLanes);
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = sumLanes;
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        float sum = inOrder;
         for (; i < n; i++) {
             float e = exp(x[offset + i] - shift);
             x[offset + i] = e;
