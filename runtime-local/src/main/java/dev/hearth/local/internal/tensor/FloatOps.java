@@ -264,7 +264,11 @@ public final class FloatOps {
         if (vectorBound > 0) {
             FloatVector lanes = FloatVector.broadcast(FLOAT, Float.NEGATIVE_INFINITY);
             for (; i < vectorBound; i += FLOAT_LANES) {
-                lanes = lanes.max(FloatVector.fromArray(FLOAT, x, off + i));
+                // the new load is the receiver, not the loop's running value: C2 knows a load's exact class, so
+                // max() binds statically; on the loop variable it is a virtual call that C2 inlines only if the
+                // type profile happens to be clean at compile time, and otherwise boxes every vector (measured:
+                // ~130 KB per decoded token from softmax in some JVMs). MAX is symmetric, so the bits are the same.
+                lanes = FloatVector.fromArray(FLOAT, x, off + i).max(lanes);
             }
             // max is exact and order-free (NaN wins either way), so any reduction order gives the same result
             max = lanes.reduceLanes(VectorOperators.MAX);
