@@ -74,7 +74,11 @@ public class ExpBenchmark {
             e.intoArray(scores, i);
             sum = sum.add(e);
         }
-        return KernelSpecies.sumLanesInOrder(sum);
+        float total = 0;
+        for (int lane = 0; lane < FLOAT_LANES; lane++) {
+            total += sum.lane(lane);
+        }
+        return total;
     }
 
     @Benchmark

@@ -52,7 +52,13 @@ final class F16WeightMatrix extends BlockWeightMatrix {
             sum0 = HalfWidthKernels.loadHalfs(data, rowOffset + (long) col * Short.BYTES)
                     .fma(FloatVector.fromArray(FLOAT, x, xOffset + col), sum0);
         }
-        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1).add(sum2.add(sum3)));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = sum0.add(sum1).add(sum2.add(sum3));
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        float sum = inOrder;
         // Scalar tail only when cols is not a multiple of the lane count.
         for (; col < cols; col++) {
             sum += Float.float16ToFloat(data.get(LittleEndian.SHORT, rowOffset + (long) col * Short.BYTES)) * x[xOffset + col];

@@ -43,7 +43,13 @@ final class F32WeightMatrix extends BlockWeightMatrix {
         for (; col < vectorBound; col += FLOAT_LANES) {
             sum0 = weights(rowOffset, col).fma(FloatVector.fromArray(FLOAT, x, xOffset + col), sum0);
         }
-        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1).add(sum2.add(sum3)));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = sum0.add(sum1).add(sum2.add(sum3));
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        float sum = inOrder;
         // Scalar tail only when cols is not a multiple of the lane count (rare for real models).
         for (; col < cols; col++) {
             sum += data.get(LittleEndian.FLOAT, rowOffset + (long) col * BYTES_PER_VALUE) * x[xOffset + col];

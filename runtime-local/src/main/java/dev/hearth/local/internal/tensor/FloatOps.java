@@ -35,7 +35,13 @@ public final class FloatOps {
         for (; i < vectorBound; i += FLOAT_LANES) {
             sum0 = FloatVector.fromArray(FLOAT, a, aOff + i).fma(FloatVector.fromArray(FLOAT, b, bOff + i), sum0);
         }
-        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = sum0.add(sum1);
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        float sum = inOrder;
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
@@ -258,7 +264,11 @@ public final class FloatOps {
         if (vectorBound > 0) {
             FloatVector lanes = FloatVector.broadcast(FLOAT, Float.NEGATIVE_INFINITY);
             for (; i < vectorBound; i += FLOAT_LANES) {
-                lanes = lanes.max(FloatVector.fromArray(FLOAT, x, off + i));
+                // the new load is the receiver, not the loop's running value: C2 knows a load's exact class, so
+                // max() binds statically; on the loop variable it is a virtual call that C2 inlines only if the
+                // type profile happens to be clean at compile time, and otherwise boxes every vector (measured:
+                // ~130 KB per decoded token from softmax in some JVMs). MAX is symmetric, so the bits are the same.
+                lanes = FloatVector.fromArray(FLOAT, x, off + i).max(lanes);
             }
             // max is exact and order-free (NaN wins either way), so any reduction order gives the same result
             max = lanes.reduceLanes(VectorOperators.MAX);
@@ -300,7 +310,13 @@ public final class FloatOps {
             FloatVector lanes = FloatVector.fromArray(FLOAT, x, off + i);
             sum0 = lanes.fma(lanes, sum0);
         }
-        float sum = KernelSpecies.sumLanesInOrder(sum0.add(sum1));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums1 = sum0.add(sum1);
+        float inOrder1 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder1 += laneSums1.lane(lane);
+        }
+        float sum = inOrder1;
         for (; i < n; i++) {
             sum += x[off + i] * x[off + i];
         }

@@ -19,6 +19,17 @@ final class KernelSpecies {
     static final VectorSpecies<Float> FLOAT = chooseFloatSpecies();
     static final int FLOAT_LANES = FLOAT.length();
 
+    /*
+     * Every kernel ends its dot products by summing a vector's lanes left to right, written out in the kernel itself
+     * ({@code for (lane < FLOAT_LANES) sum += v.lane(lane)}) rather than in a shared helper. reduceLanes(ADD) leaves
+     * the order unspecified, and the interpreter and C2 do use different orders, so the same row could give logits
+     * differing in the last bit before and after compilation. And a helper taking a FloatVector is called so often
+     * that C2 compiles it on its own early; its standalone code (the vector boxed, the lane switch) is then too big
+     * for C2 to inline ("already compiled into a big method"), so every caller compiled after that boxes its vector
+     * into a new object on every call: 96 bytes per RMSNorm and per row, measured (docs/performance/round-two.md).
+     * The same holds for any helper that takes or returns a vector: none may be called out of line on a hot path.
+     */
+
     /** Ints with the same shape as {@link #FLOAT}: the bit-manipulation stage of the F16/BF16 conversions. */
     static final VectorSpecies<Integer> INT = IntVector.SPECIES_PREFERRED.withShape(FLOAT.vectorShape());
 
@@ -33,19 +44,6 @@ final class KernelSpecies {
     static final VectorSpecies<Byte> BYTES_16 = ByteVector.SPECIES_128;
 
     private KernelSpecies() {}
-
-    /**
-     * Sums the lanes left to right. {@code reduceLanes(ADD)} leaves the order unspecified, and the interpreter and
-     * C2 do use different orders, so the same row could give logits differing in the last bit before and after
-     * compilation; a fixed order keeps a seeded generation reproducible within and across runs.
-     */
-    static float sumLanesInOrder(FloatVector vector) {
-        float sum = 0;
-        for (int lane = 0; lane < FLOAT_LANES; lane++) {
-            sum += vector.lane(lane);
-        }
-        return sum;
-    }
 
     private static VectorSpecies<Float> chooseFloatSpecies() {
         int preferredBits = FloatVector.SPECIES_PREFERRED.vectorBitSize();

@@ -68,7 +68,13 @@ final class Q3_KWeightMatrix extends BlockWeightMatrix {
                 }
             }
         }
-        return KernelSpecies.sumLanesInOrder(firstSubBlocks.add(secondSubBlocks));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = firstSubBlocks.add(secondSubBlocks);
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        return inOrder;
     }
 
     @Override

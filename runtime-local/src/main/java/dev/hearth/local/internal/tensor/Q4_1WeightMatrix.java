@@ -45,7 +45,13 @@ final class Q4_1WeightMatrix extends BlockWeightMatrix {
                         affinePart(second, part, scale, min, x, xPart + HALF_BLOCK_VALUES, secondHalves);
             }
         }
-        return KernelSpecies.sumLanesInOrder(firstHalves.add(secondHalves));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = firstHalves.add(secondHalves);
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        return inOrder;
     }
 
     @Override

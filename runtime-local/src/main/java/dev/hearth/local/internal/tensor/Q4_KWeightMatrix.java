@@ -1,11 +1,11 @@
 package dev.hearth.local.internal.tensor;
 
-import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_32;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
 import dev.hearth.local.internal.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
@@ -87,7 +87,13 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
                 }
             }
         }
-        return KernelSpecies.sumLanesInOrder(evenSubBlocks.add(oddSubBlocks));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = evenSubBlocks.add(oddSubBlocks);
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        return inOrder;
     }
 
     /**
@@ -142,10 +148,27 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
                 }
             }
         }
-        out[outIndex] = KernelSpecies.sumLanesInOrder(evenSubBlocksA.add(oddSubBlocksA));
-        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(evenSubBlocksB.add(oddSubBlocksB));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums1 = evenSubBlocksA.add(oddSubBlocksA);
+        float inOrder1 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder1 += laneSums1.lane(lane);
+        }
+        out[outIndex] = inOrder1;
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums2 = evenSubBlocksB.add(oddSubBlocksB);
+        float inOrder2 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder2 += laneSums2.lane(lane);
+        }
+        out[outIndex + rows] = inOrder2;
     }
 
+    /**
+     * Scalar, like Q8_0's: this runs once per token (the embedding lookup), so C2 compiles it only after thousands of
+     * tokens, and until then Vector API code allocates every vector it makes. Same values as the vector kernels:
+     * scale·q + offset, multiplied and added separately.
+     */
     @Override
     void decodeRow(long rowOffset, float[] out, int offset) {
         for (int block = 0; block < blocksPerRow; block++) {
@@ -158,11 +181,16 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
             for (int chunk = 0; chunk < CHUNKS; chunk++) {
                 int outIndex = offset + block * SUPER_BLOCK_VALUES + chunk * 2 * SUB_BLOCK_VALUES;
                 int even = 2 * chunk;
-                ByteVector packed = load32(at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES);
-                QuantLanes.storeAffine(lowNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even),
-                        minOffset(mins, dMin, even), out, outIndex);
-                QuantLanes.storeAffine(highNibbles(packed), 0, SUB_BLOCK_VALUES, scale(scales, d, even + 1),
-                        minOffset(mins, dMin, even + 1), out, outIndex + SUB_BLOCK_VALUES);
+                float evenScale = scale(scales, d, even);
+                float evenOffset = minOffset(mins, dMin, even);
+                float oddScale = scale(scales, d, even + 1);
+                float oddOffset = minOffset(mins, dMin, even + 1);
+                long nibblesAt = at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES;
+                for (int l = 0; l < SUB_BLOCK_VALUES; l++) {
+                    int packed = data.get(ValueLayout.JAVA_BYTE, nibblesAt + l) & 0xFF;
+                    out[outIndex + l] = evenScale * (packed & 0x0F) + evenOffset;
+                    out[outIndex + SUB_BLOCK_VALUES + l] = oddScale * (packed >>> 4) + oddOffset;
+                }
             }
         }
     }
@@ -194,17 +222,5 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
 
     private LongVector load16(long at) {
         return LongVector.fromMemorySegment(LONGS_16_BYTES, data, at, LittleEndian.ORDER);
-    }
-
-    private ByteVector load32(long at) {
-        return ByteVector.fromMemorySegment(BYTES_32, data, at, LittleEndian.ORDER);
-    }
-
-    private static ByteVector lowNibbles(ByteVector packed) {
-        return packed.and((byte) 0x0F);
-    }
-
-    private static ByteVector highNibbles(ByteVector packed) {
-        return packed.lanewise(VectorOperators.LSHR, 4);
     }
 }

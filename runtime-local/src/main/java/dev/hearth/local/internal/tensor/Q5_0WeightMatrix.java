@@ -44,7 +44,13 @@ final class Q5_0WeightMatrix extends BlockWeightMatrix {
                 secondHalves = scaledPart(second, part, scale, x, xPart + HALF_BLOCK_VALUES, secondHalves);
             }
         }
-        return KernelSpecies.sumLanesInOrder(firstHalves.add(secondHalves));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = firstHalves.add(secondHalves);
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        return inOrder;
     }
 
     @Override

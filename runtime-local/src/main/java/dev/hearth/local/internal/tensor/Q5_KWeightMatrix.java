@@ -62,7 +62,13 @@ final class Q5_KWeightMatrix extends BlockWeightMatrix {
                 }
             }
         }
-        return KernelSpecies.sumLanesInOrder(evenSubBlocks.add(oddSubBlocks));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = evenSubBlocks.add(oddSubBlocks);
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        return inOrder;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.hearth.local.internal.tensor;
 
-import static dev.hearth.local.internal.tensor.KernelSpecies.BYTES_32;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT;
 import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 
@@ -88,7 +87,13 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
                 total = secondSum.fma(FloatVector.broadcast(FLOAT, halfScale(scales, d, 2 * k + 1)), total);
             }
         }
-        return KernelSpecies.sumLanesInOrder(total);
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = total;
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        return inOrder;
     }
 
     /**
@@ -137,31 +142,43 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
                 }
             }
         }
-        out[outIndex] = KernelSpecies.sumLanesInOrder(totalA);
-        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(totalB);
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums1 = totalA;
+        float inOrder1 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder1 += laneSums1.lane(lane);
+        }
+        out[outIndex] = inOrder1;
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums2 = totalB;
+        float inOrder2 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder2 += laneSums2.lane(lane);
+        }
+        out[outIndex + rows] = inOrder2;
     }
 
+    /**
+     * Scalar, like Q8_0's: this runs once per token (the embedding lookup), so C2 compiles it only after thousands of
+     * tokens, and until then Vector API code allocates every vector it makes (a Q6_K embedding row cost ~40 KB per
+     * decoded token, measured). Same values as the vector kernels: (d·scale)·q.
+     */
     @Override
     void decodeRow(long rowOffset, float[] out, int offset) {
         for (int block = 0; block < blocksPerRow; block++) {
             long at = rowOffset + (long) block * BLOCK_BYTES;
             float d = half(at + D_AT);
-            for (int half = 0; half < 2; half++) {
-                ByteVector nibblesOfGroups0And2 = load32(at + 64L * half);
-                ByteVector nibblesOfGroups1And3 = load32(at + 64L * half + GROUP_VALUES);
-                ByteVector upperBits = load32(at + UPPER_BITS_AT + 32L * half);
-                for (int group = 0; group < 4; group++) {
-                    ByteVector nibbleBytes = group % 2 == 0 ? nibblesOfGroups0And2 : nibblesOfGroups1And3;
-                    ByteVector nibbles = nibbleBytes.lanewise(VectorOperators.LSHR, 4 * (group / 2)).and((byte) 0x0F);
-                    ByteVector upper = upperBits.lanewise(VectorOperators.LSHR, 2 * group).and((byte) 0x03)
-                            .lanewise(VectorOperators.LSHL, 4);
-                    ByteVector quants = nibbles.or(upper).sub(BIAS);
-                    int subBlock = 8 * half + 2 * group;
-                    int outIndex = offset + block * SUPER_BLOCK_VALUES + half * HALF_VALUES + group * GROUP_VALUES;
-                    QuantLanes.storeScaled(quants, 0, SUB_BLOCK_VALUES, scale(at, d, subBlock), out, outIndex);
-                    QuantLanes.storeScaled(quants, SUB_BLOCK_VALUES, SUB_BLOCK_VALUES, scale(at, d, subBlock + 1),
-                            out, outIndex + SUB_BLOCK_VALUES);
-                }
+            int blockStart = offset + block * SUPER_BLOCK_VALUES;
+            for (int i = 0; i < SUPER_BLOCK_VALUES; i++) {
+                int half = i / HALF_VALUES;
+                int group = i % HALF_VALUES / GROUP_VALUES;
+                int l = i % GROUP_VALUES;
+                long nibbleAt = at + 64L * half + GROUP_VALUES * (group % 2) + l;
+                int nibbleByte = data.get(ValueLayout.JAVA_BYTE, nibbleAt) & 0xFF;
+                int nibble = group < 2 ? nibbleByte & 0x0F : nibbleByte >>> 4;
+                int upperByte = data.get(ValueLayout.JAVA_BYTE, at + UPPER_BITS_AT + 32L * half + l) & 0xFF;
+                int quant = (nibble | (upperByte >>> 2 * group & 0x03) << 4) - 32;
+                out[blockStart + i] = scale(at, d, i / SUB_BLOCK_VALUES) * quant;
             }
         }
     }
@@ -198,9 +215,5 @@ final class Q6_KWeightMatrix extends BlockWeightMatrix {
 
     private static FloatVector widen(ByteVector quants, int part) {
         return (FloatVector) quants.convertShape(VectorOperators.B2F, FLOAT, part);
-    }
-
-    private ByteVector load32(long at) {
-        return ByteVector.fromMemorySegment(BYTES_32, data, at, LittleEndian.ORDER);
     }
 }

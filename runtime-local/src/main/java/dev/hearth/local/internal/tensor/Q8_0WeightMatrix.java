@@ -73,7 +73,13 @@ final class Q8_0WeightMatrix extends BlockWeightMatrix {
             odd = next;
         }
         // float addition is commutative, so which of the two holds the even blocks does not change the sum
-        return KernelSpecies.sumLanesInOrder(even.add(odd));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = even.add(odd);
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        return inOrder;
     }
 
     /**
@@ -115,8 +121,20 @@ final class Q8_0WeightMatrix extends BlockWeightMatrix {
             odd1 = next1;
         }
         // float addition is commutative, so which of the pair holds the even blocks does not change the sum
-        out[outIndex] = KernelSpecies.sumLanesInOrder(even0.add(odd0));
-        out[outIndex + rows] = KernelSpecies.sumLanesInOrder(even1.add(odd1));
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums1 = even0.add(odd0);
+        float inOrder1 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder1 += laneSums1.lane(lane);
+        }
+        out[outIndex] = inOrder1;
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums2 = even1.add(odd1);
+        float inOrder2 = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder2 += laneSums2.lane(lane);
+        }
+        out[outIndex + rows] = inOrder2;
     }
 
     private float blockScale(long blockOffset) {

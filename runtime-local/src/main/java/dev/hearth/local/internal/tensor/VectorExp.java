@@ -101,9 +101,16 @@ public final class VectorExp {
         for (; i < vectorBound; i += FLOAT_LANES) {
             FloatVector e = exp(FloatVector.fromArray(FLOAT, x, offset + i).sub(shift));
             e.intoArray(x, offset + i);
-            sumLanes = sumLanes.add(e);
+            // e, not the loop's running sum, is the receiver: see FloatOps.max (IEEE addition is commutative)
+            sumLanes = e.add(sumLanes);
         }
-        float sum = KernelSpecies.sumLanesInOrder(sumLanes);
+        // lanes left to right, written out here: a helper taking the vector could stay out of line (KernelSpecies)
+        FloatVector laneSums = sumLanes;
+        float inOrder = 0;
+        for (int lane = 0; lane < KernelSpecies.FLOAT_LANES; lane++) {
+            inOrder += laneSums.lane(lane);
+        }
+        float sum = inOrder;
         for (; i < n; i++) {
             float e = exp(x[offset + i] - shift);
             x[offset + i] = e;
