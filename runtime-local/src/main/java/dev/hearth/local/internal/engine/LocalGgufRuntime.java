@@ -10,6 +10,7 @@ import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.Route;
 import dev.hearth.api.Timings;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.TokenEvent;
 import dev.hearth.api.Usage;
 import dev.hearth.api.spi.CancellationSignal;
@@ -140,6 +141,9 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     @Override
     public ChatResponse generate(ChatRequest request, Consumer<TokenEvent> tokens, CancellationSignal cancellation) {
         long started = System.nanoTime();
+        if (request.options().toolChoice().mode() == ToolChoice.Mode.NONE) {
+            request = request.withTools(List.of()); // not offered to the template, so the model is not told of them
+        }
         int[] promptIds = promptFormat.promptIds(request);
         if (promptIds.length > contextLength) {
             throw new ContextOverflowException(promptIds.length, contextLength);
@@ -197,7 +201,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
         // only SentencePiece's dummy-prefix space is dropped; a BPE model's leading space is real text
         return new AnswerText(tokenizer, startOfText && tokenizer.addsSpacePrefix(), request.options().stopSequences(),
-                promptFormat.toolCallStream(request), promptFormat.markerTokens());
+                promptFormat.toolCallStream(request), promptFormat.markerTokens(), request.options().toolChoice());
     }
 
     private ChatResponse run(GenerationOptions options, TokenConstraint constraint, CacheControl cacheControl,
@@ -251,7 +255,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         ChatResponse response = response(outcome.text(), finish, promptIds.length, cached, outcome.generated(), started,
                 prefillStart, prefillEnd, outcome.firstTokenAt(), outcome.decodeNanos(), outcome.decodeSteps());
         return new ChatResponse(response.text(), answer.toolCalls(), response.finishReason(), response.usage(),
-                response.timings(), response.route(), answer.toolCallErrors());
+                response.timings(), response.route(), answer.toolCallErrors(), outcome.logprobs());
     }
 
     private ChatResponse response(String text, FinishReason finish, int promptTokens, int cachedTokens, int completionTokens,
