@@ -61,7 +61,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private final int[] nextToken = new int[1];
 
     private LocalGgufRuntime(GgufFile file, Tokenizer tokenizer, StagePipeline pipeline, String runtimeName,
-                             Locality locality) {
+                             Locality locality, Optional<String> chatTemplate) {
         this.file = file;
         this.pipeline = pipeline;
         this.tokenizer = tokenizer;
@@ -69,7 +69,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         // the file name identifies a model better than general.name, which converters often leave as "llama"
         String modelName = stripExtension(file.path().getFileName().toString());
         this.info = new RuntimeInfo(runtimeName, locality, List.of(modelName), contextLength);
-        this.promptFormat = PromptFormat.from(file.metadata(), tokenizer, modelName, Clock.systemUTC());
+        this.promptFormat = PromptFormat.from(file.metadata(), tokenizer, modelName, Clock.systemUTC(),
+                chatTemplate);
     }
 
     /**
@@ -86,6 +87,15 @@ public final class LocalGgufRuntime implements InferenceRuntime {
      * Opens a model with a prefix cache: prompts that start like earlier ones compute only their new tokens.
      */
     public static LocalGgufRuntime open(Path path, int contextLength, int threads, Optional<PrefixCache> prefixCache) {
+        return open(path, contextLength, threads, prefixCache, Optional.empty());
+    }
+
+    /**
+     * Opens a model whose prompts are rendered with {@code chatTemplate} (Jinja source) instead of the model's own
+     * template, when given.
+     */
+    public static LocalGgufRuntime open(Path path, int contextLength, int threads, Optional<PrefixCache> prefixCache,
+                                        Optional<String> chatTemplate) {
         VectorSupport.require();
         GgufFile file = GgufFile.open(path);
         try {
@@ -100,7 +110,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
                     config.layerCount(), config.embeddingLength(), config.headCount(), config.kvHeadCount(), context, threads);
             ModelStage whole = ModelStage.open(path, LayerRange.all(config.layerCount()), context, threads, prefixCache);
             return new LocalGgufRuntime(file, tokenizer, StagePipeline.local(List.of(whole)), "local-gguf",
-                    Locality.IN_PROCESS);
+                    Locality.IN_PROCESS, chatTemplate);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -116,7 +126,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         VectorSupport.require();
         GgufFile file = GgufFile.open(path);
         try {
-            return new LocalGgufRuntime(file, Tokenizer.fromGguf(file.metadata()), pipeline, runtimeName, locality);
+            return new LocalGgufRuntime(file, Tokenizer.fromGguf(file.metadata()), pipeline, runtimeName, locality,
+                    Optional.empty());
         } catch (RuntimeException e) {
             file.close();
             throw e;
