@@ -76,6 +76,25 @@ final class StrictToolCalls {
         return new GrammarConstraint(grammar, TokenVocabulary.withMarkers(tokenizer, markerTokens));
     }
 
+    /**
+     * The schema a call's arguments are held to: a strict tool's always; when a call is forced, also a loose tool's
+     * if it lies in the supported subset (so the forced answer ends), else any JSON object.
+     */
+    private static String constrainedSchema(Tool tool, boolean forced) {
+        if (tool.strict()) {
+            return tool.parametersJsonSchema();
+        }
+        if (!forced) {
+            return null;
+        }
+        try {
+            JsonSchemaGrammar.compile(tool.parametersJsonSchema());
+            return tool.parametersJsonSchema();
+        } catch (dev.hearth.local.internal.grammar.UnsupportedSchemaException e) {
+            return null;
+        }
+    }
+
     private static Grammar grammar(ToolCallFormat format, List<Tool> tools, boolean forced, String why) {
         String argumentsKey = switch (format) {
             case HERMES -> "arguments";
@@ -91,7 +110,7 @@ final class StrictToolCalls {
         }
         if (grammar == null) {
             List<CallableTool> callable = tools.stream()
-                    .map(tool -> new CallableTool(tool.name(), tool.strict() ? tool.parametersJsonSchema() : null))
+                    .map(tool -> new CallableTool(tool.name(), constrainedSchema(tool, forced)))
                     .toList();
             grammar = JsonSchemaGrammar.toolCall(callable, argumentsKey, forced ? format.opener() : "", after);
             synchronized (COMPILED) {
