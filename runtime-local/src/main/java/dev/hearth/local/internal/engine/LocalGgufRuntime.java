@@ -8,6 +8,7 @@ import dev.hearth.api.ConfigurationException;
 import dev.hearth.api.ContextOverflowException;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Route;
 import dev.hearth.api.Timings;
 import dev.hearth.api.ToolChoice;
@@ -154,6 +155,12 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         long started = System.nanoTime();
         if (request.options().toolChoice().mode() == ToolChoice.Mode.NONE) {
             request = request.withTools(List.of()); // not offered to the template, so the model is not told of them
+        }
+        for (int token : request.options().logitBias().keySet()) {
+            if (token >= tokenizer.vocabularySize()) {
+                throw new InvalidRequestException("logitBias names token " + token + ", outside this model's vocabulary of "
+                        + tokenizer.vocabularySize() + " tokens");
+            }
         }
         int[] promptIds = promptFormat.promptIds(request);
         if (promptIds.length > contextLength) {

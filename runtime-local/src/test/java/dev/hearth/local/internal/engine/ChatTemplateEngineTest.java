@@ -203,6 +203,15 @@ class ChatTemplateEngineTest {
     }
 
     @Test
+    void logitBiasOutsideTheVocabularyIsRefusedBeforePrefill() {
+        int vocabulary = qwen.tokenizer().vocabularySize();
+        ChatRequest request = ChatRequest.builder().user("Hi").options(GenerationOptions.builder()
+                .logitBias(java.util.Map.of(vocabulary, 1f)).build()).build();
+        assertThatThrownBy(() -> qwen.generate(request, token -> { }, NEVER))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining(Integer.toString(vocabulary));
+    }
+
+    @Test
     void toolHistoryIsRendered() {
         ChatRequest request = ChatRequest.builder()
                 .user("Weather in Paris?")
