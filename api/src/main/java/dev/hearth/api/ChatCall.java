@@ -139,6 +139,39 @@ public final class ChatCall {
         return responseFormat(ResponseFormat.grammar(gbnf));
     }
 
+    /**
+     * Whether the answer may ({@link ToolChoice#auto()}), must ({@link ToolChoice#required()},
+     * {@link ToolChoice#named(String)}) or must not ({@link ToolChoice#none()}) call the offered tools.
+     */
+    public ChatCall toolChoice(ToolChoice choice) {
+        options.toolChoice(choice);
+        return this;
+    }
+
+    /** Adds to the logits of these token ids before sampling (OpenAI's {@code logit_bias}; -100 bans a token). */
+    public ChatCall logitBias(java.util.Map<Integer, Float> bias) {
+        options.logitBias(bias);
+        return this;
+    }
+
+    /** Reports every token's log probability, with its {@code topN} most likely alternatives (0-20), in the response. */
+    public ChatCall logprobs(int topN) {
+        options.logprobs(topN);
+        return this;
+    }
+
+    /** OpenAI's frequency penalty (-2 to 2): lowers a token's logit by this much per time it is already in the answer. */
+    public ChatCall frequencyPenalty(double penalty) {
+        options.frequencyPenalty(penalty);
+        return this;
+    }
+
+    /** OpenAI's presence penalty (-2 to 2): lowers the logit of every token already in the answer by this much. */
+    public ChatCall presencePenalty(double penalty) {
+        options.presencePenalty(penalty);
+        return this;
+    }
+
     /** How this call uses the runtime's prefix cache (disable it, pin a prefix, save or restore the session). */
     public ChatCall cache(CacheControl cache) {
         request.cache(cache);
@@ -150,7 +183,9 @@ public final class ChatCall {
         options.maxTokens(replacement.maxTokens()).temperature(replacement.temperature()).topK(replacement.topK())
                 .topP(replacement.topP()).minP(replacement.minP()).repetitionPenalty(replacement.repetitionPenalty())
                 .repetitionWindow(replacement.repetitionWindow()).stopSequences(replacement.stopSequences())
-                .responseFormat(replacement.responseFormat());
+                .responseFormat(replacement.responseFormat()).toolChoice(replacement.toolChoice())
+                .logitBias(replacement.logitBias()).logprobs(replacement.logprobs())
+                .frequencyPenalty(replacement.frequencyPenalty()).presencePenalty(replacement.presencePenalty());
         replacement.seed().ifPresentOrElse(options::seed, options::randomSeed);
         return this;
     }

@@ -32,6 +32,14 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
         if (names != tools.size()) {
             throw new InvalidRequestException("Tool names must be unique, got " + tools.stream().map(Tool::name).toList());
         }
+        ToolChoice choice = options.toolChoice();
+        if (choice.forcesCall() && tools.isEmpty()) {
+            throw new InvalidRequestException("tool choice " + choice + " needs at least one tool");
+        }
+        if (choice.mode() == ToolChoice.Mode.NAMED && tools.stream().noneMatch(tool -> tool.name().equals(choice.toolName()))) {
+            throw new InvalidRequestException("tool choice names '" + choice.toolName() + "', which is not among the tools "
+                    + tools.stream().map(Tool::name).toList());
+        }
     }
 
     /** A request as sensitive as its most sensitive message. */
@@ -55,6 +63,11 @@ public record ChatRequest(List<Message> messages, List<Tool> tools, GenerationOp
 
     public ChatRequest withOptions(GenerationOptions newOptions) {
         return new ChatRequest(messages, tools, newOptions, model, cache, sensitivity);
+    }
+
+    /** This request offering {@code newTools} instead (a tool choice that names a missing tool is then refused). */
+    public ChatRequest withTools(List<Tool> newTools) {
+        return new ChatRequest(messages, newTools, options, model, cache, sensitivity);
     }
 
     public ChatRequest withCache(CacheControl newCache) {

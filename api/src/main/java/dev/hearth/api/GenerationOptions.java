@@ -1,6 +1,7 @@
 package dev.hearth.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -22,14 +23,29 @@ import java.util.OptionalLong;
  * @param stopSequences       texts that end the answer when generated; they are not part of the answer
  * @param responseFormat      the shape the answer must take (JSON, a JSON Schema, a grammar); {@link ResponseFormat#text()}
  *                            leaves it free
+ * @param toolChoice          whether the answer may ({@link ToolChoice#auto()}), must or must not call the offered tools
+ * @param logitBias           OpenAI's {@code logit_bias}: added to a token's logit before sampling; -100 bans the token,
+ *                            100 all but forces it (token ids are the runtime's)
+ * @param logprobs            how many most-likely alternatives to report with each token's log probability (0-20), or
+ *                            {@link #NO_LOGPROBS} for none
+ * @param frequencyPenalty    OpenAI's: subtracted from a token's logit once per time it already appears in the answer
+ *                            (-2 to 2, 0 disables)
+ * @param presencePenalty     OpenAI's: subtracted once from the logit of every token already in the answer (-2 to 2,
+ *                            0 disables)
  */
 public record GenerationOptions(int maxTokens, double temperature, int topK, double topP, double minP,
                                 double repetitionPenalty, int repetitionWindow, OptionalLong seed,
-                                List<String> stopSequences, ResponseFormat responseFormat) {
+                                List<String> stopSequences, ResponseFormat responseFormat, ToolChoice toolChoice,
+                                Map<Integer, Float> logitBias, int logprobs, double frequencyPenalty,
+                                double presencePenalty) {
 
     public static final int UNLIMITED = Integer.MAX_VALUE;
     /** Stop sequences are matched on every token; a handful covers every real template. */
     public static final int MAX_STOP_SEQUENCES = 16;
+    /** {@link #logprobs()} when no log probabilities are asked for. */
+    public static final int NO_LOGPROBS = -1;
+    /** OpenAI's limit on alternatives per token. */
+    public static final int MAX_TOP_LOGPROBS = 20;
 
     private static final GenerationOptions DEFAULTS = builder().build();
 
@@ -76,6 +92,38 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
         if (responseFormat == null) {
             throw new InvalidRequestException("responseFormat must not be null; use ResponseFormat.text() for free text");
         }
+        if (toolChoice == null) {
+            throw new InvalidRequestException("toolChoice must not be null; use ToolChoice.auto() to let the model choose");
+        }
+        if (logitBias == null) {
+            throw new InvalidRequestException("logitBias must not be null; use an empty map for none");
+        }
+        for (Map.Entry<Integer, Float> bias : logitBias.entrySet()) {
+            if (bias.getKey() == null || bias.getKey() < 0) {
+                throw new InvalidRequestException("logitBias keys must be token ids >= 0, got " + bias.getKey());
+            }
+            Float value = bias.getValue();
+            if (value == null || !(value >= -100 && value <= 100)) {
+                throw new InvalidRequestException("logitBias values must be in [-100, 100], token " + bias.getKey()
+                        + " had " + value);
+            }
+        }
+        logitBias = Map.copyOf(logitBias);
+        if (logprobs < NO_LOGPROBS || logprobs > MAX_TOP_LOGPROBS) {
+            throw new InvalidRequestException("logprobs must be 0-" + MAX_TOP_LOGPROBS + " alternatives (or NO_LOGPROBS), was "
+                    + logprobs);
+        }
+        if (!(frequencyPenalty >= -2 && frequencyPenalty <= 2)) {
+            throw new InvalidRequestException("frequencyPenalty must be in [-2, 2] (0 disables it), was " + frequencyPenalty);
+        }
+        if (!(presencePenalty >= -2 && presencePenalty <= 2)) {
+            throw new InvalidRequestException("presencePenalty must be in [-2, 2] (0 disables it), was " + presencePenalty);
+        }
+    }
+
+    /** Whether these options ask for log probabilities. */
+    public boolean wantsLogprobs() {
+        return logprobs != NO_LOGPROBS;
     }
 
     public static GenerationOptions defaults() {
@@ -111,6 +159,11 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
         private OptionalLong seed = OptionalLong.empty();
         private List<String> stopSequences = List.of();
         private ResponseFormat responseFormat = ResponseFormat.text();
+        private ToolChoice toolChoice = ToolChoice.auto();
+        private Map<Integer, Float> logitBias = Map.of();
+        private int logprobs = NO_LOGPROBS;
+        private double frequencyPenalty;
+        private double presencePenalty;
 
         private Builder() {
         }
@@ -126,6 +179,11 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
             seed = options.seed;
             stopSequences = options.stopSequences;
             responseFormat = options.responseFormat;
+            toolChoice = options.toolChoice;
+            logitBias = options.logitBias;
+            logprobs = options.logprobs;
+            frequencyPenalty = options.frequencyPenalty;
+            presencePenalty = options.presencePenalty;
         }
 
         public Builder maxTokens(int maxTokens) {
@@ -189,9 +247,38 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
             return this;
         }
 
+        /** Whether the answer may, must or must not call the offered tools. */
+        public Builder toolChoice(ToolChoice toolChoice) {
+            this.toolChoice = toolChoice;
+            return this;
+        }
+
+        /** Added to the logits of the given token ids (OpenAI's {@code logit_bias}; -100 bans a token). */
+        public Builder logitBias(Map<Integer, Float> logitBias) {
+            this.logitBias = logitBias;
+            return this;
+        }
+
+        /** Reports each token's log probability with the {@code topN} most likely alternatives (0-20). */
+        public Builder logprobs(int topN) {
+            this.logprobs = topN;
+            return this;
+        }
+
+        public Builder frequencyPenalty(double frequencyPenalty) {
+            this.frequencyPenalty = frequencyPenalty;
+            return this;
+        }
+
+        public Builder presencePenalty(double presencePenalty) {
+            this.presencePenalty = presencePenalty;
+            return this;
+        }
+
         public GenerationOptions build() {
             return new GenerationOptions(maxTokens, temperature, topK, topP, minP, repetitionPenalty, repetitionWindow,
-                    seed, stopSequences, responseFormat);
+                    seed, stopSequences, responseFormat, toolChoice, logitBias, logprobs, frequencyPenalty,
+                    presencePenalty);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.local;
 
+import dev.hearth.local.internal.template.NamedTemplates;
 import dev.hearth.api.ConfigurationException;
 import dev.hearth.api.spi.RuntimeSpec;
 import dev.hearth.kvcache.PrefixCache;
@@ -19,6 +20,8 @@ public final class GgufModelSpec implements RuntimeSpec {
     private int threads = Runtime.getRuntime().availableProcessors();
     private int contextLength;
     private PrefixCache prefixCache;
+    private String chatTemplate;
+    private String chatTemplateOrigin;
 
     GgufModelSpec(Path path) {
         this.path = Objects.requireNonNull(path, "path");
@@ -51,6 +54,31 @@ public final class GgufModelSpec implements RuntimeSpec {
         return this;
     }
 
+    /**
+     * Renders prompts with a chat template shipped with Hearth instead of the model's own ({@code "chatml"}: ChatML
+     * turns, tools in the Hermes {@code <tool_call>} format), so a model without a template, such as stories260K,
+     * can be offered tools and schemas.
+     *
+     * @throws ConfigurationException naming the known templates for an unknown name
+     */
+    public GgufModelSpec chatTemplate(String name) {
+        this.chatTemplate = NamedTemplates.named(name);
+        this.chatTemplateOrigin = "\"" + name + "\"";
+        return this;
+    }
+
+    /** Renders prompts with the Jinja chat template in {@code file} instead of the model's own. */
+    public GgufModelSpec chatTemplate(Path file) {
+        this.chatTemplate = NamedTemplates.fromFile(file);
+        this.chatTemplateOrigin = "Path.of(\"" + file + "\")";
+        return this;
+    }
+
+    /** The Jinja source that replaces the model's own chat template, if one was given. */
+    public Optional<String> chatTemplate() {
+        return Optional.ofNullable(chatTemplate);
+    }
+
     public Optional<PrefixCache> prefixCache() {
         return Optional.ofNullable(prefixCache);
     }
@@ -76,6 +104,7 @@ public final class GgufModelSpec implements RuntimeSpec {
     @Override
     public String toString() {
         return "Gguf.model(" + path + ").threads(" + threads + ")" + (contextLength > 0 ? ".contextLength(" + contextLength + ")" : "")
-                + (prefixCache != null ? ".prefixCache(" + prefixCache + ")" : "");
+                + (prefixCache != null ? ".prefixCache(" + prefixCache + ")" : "")
+                + (chatTemplateOrigin != null ? ".chatTemplate(" + chatTemplateOrigin + ")" : "");
     }
 }

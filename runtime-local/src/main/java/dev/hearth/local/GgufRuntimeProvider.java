@@ -35,7 +35,8 @@ public final class GgufRuntimeProvider implements RuntimeProvider {
             default -> throw new ConfigurationException("The gguf provider cannot open a " + spec.getClass().getName()
                     + "; use Gguf.model(path) or RuntimeSpec.of(\"gguf\", Map.of(\"model\", path))");
         };
-        return LocalGgufRuntime.open(model.path(), model.contextLength(), model.threads(), model.prefixCache());
+        return LocalGgufRuntime.open(model.path(), model.contextLength(), model.threads(), model.prefixCache(),
+                model.chatTemplate());
     }
 
     private static GgufModelSpec fromSettings(Map<String, String> settings) {

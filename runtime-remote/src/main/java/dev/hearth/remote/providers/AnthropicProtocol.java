@@ -10,6 +10,7 @@ import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
 import dev.hearth.api.Role;
 import dev.hearth.api.Tool;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.ToolCall;
 
 import java.net.http.HttpRequest;
@@ -74,7 +75,17 @@ final class AnthropicProtocol implements Protocol {
         if (conversation.isEmpty()) {
             throw new InvalidRequestException("Anthropic needs at least one user message besides the system messages.");
         }
+        WireOptions.refuseLogprobs(options, "Anthropic");
+        WireOptions.refuseLogitBias(options, "Anthropic");
+        WireOptions.refusePenalties(options, "Anthropic");
         if (!request.tools().isEmpty()) {
+            ToolChoice choice = options.toolChoice();
+            switch (choice.mode()) {
+                case AUTO -> { }
+                case NONE -> body.putObject("tool_choice").put("type", "none");
+                case REQUIRED -> body.putObject("tool_choice").put("type", "any");
+                case NAMED -> body.putObject("tool_choice").put("type", "tool").put("name", choice.toolName());
+            }
             ArrayNode tools = body.putArray("tools");
             for (Tool tool : request.tools()) {
                 ObjectNode wire = tools.addObject().put("name", tool.name()).put("description", tool.description());

@@ -10,6 +10,7 @@ import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
 import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.Tool;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.ToolCall;
 
 import java.net.http.HttpRequest;
@@ -68,7 +69,11 @@ final class OllamaProtocol implements Protocol {
                 wire.put("tool_name", toolNamesByCallId.get(message.toolCallId()));
             }
         }
-        if (!request.tools().isEmpty()) {
+        WireOptions.refuseLogprobs(request.options(), "Ollama");
+        WireOptions.refuseLogitBias(request.options(), "Ollama");
+        WireOptions.refuseForcedToolChoice(request.options(), "Ollama");
+        // Ollama has no tool_choice: "none" is expressed by not offering the tools
+        if (!request.tools().isEmpty() && request.options().toolChoice().mode() != ToolChoice.Mode.NONE) {
             ArrayNode tools = body.putArray("tools");
             for (Tool tool : request.tools()) {
                 ObjectNode function = tools.addObject().put("type", "function").putObject("function");
@@ -85,6 +90,12 @@ final class OllamaProtocol implements Protocol {
         wireOptions.put("repeat_penalty", options.repetitionPenalty());
         wireOptions.put("repeat_last_n", options.repetitionWindow());
         options.seed().ifPresent(seed -> wireOptions.put("seed", seed));
+        if (options.frequencyPenalty() != 0) {
+            wireOptions.put("frequency_penalty", options.frequencyPenalty());
+        }
+        if (options.presencePenalty() != 0) {
+            wireOptions.put("presence_penalty", options.presencePenalty());
+        }
         if (options.maxTokens() != GenerationOptions.UNLIMITED) {
             wireOptions.put("num_predict", options.maxTokens());
         }

@@ -10,6 +10,7 @@ import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
 import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.Tool;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.ToolCall;
 
 import java.net.http.HttpRequest;
@@ -72,7 +73,15 @@ final class OpenAiChatProtocol implements Protocol {
                 }
             }
         }
+        WireOptions.refuseLogprobs(request.options(), "OpenAI chat");
         if (!request.tools().isEmpty()) {
+            ToolChoice choice = request.options().toolChoice();
+            switch (choice.mode()) {
+                case AUTO -> { }
+                case NONE, REQUIRED -> body.put("tool_choice", choice.mode().name().toLowerCase(java.util.Locale.ROOT));
+                case NAMED -> body.putObject("tool_choice").put("type", "function").putObject("function")
+                        .put("name", choice.toolName());
+            }
             ArrayNode tools = body.putArray("tools");
             for (Tool tool : request.tools()) {
                 ObjectNode function = tools.addObject().put("type", "function").putObject("function");
@@ -94,6 +103,16 @@ final class OpenAiChatProtocol implements Protocol {
                 body.put("top_p", options.topP());
             }
             options.seed().ifPresent(seed -> body.put("seed", seed));
+        }
+        if (options.frequencyPenalty() != 0) {
+            body.put("frequency_penalty", options.frequencyPenalty());
+        }
+        if (options.presencePenalty() != 0) {
+            body.put("presence_penalty", options.presencePenalty());
+        }
+        if (!options.logitBias().isEmpty()) {
+            ObjectNode bias = body.putObject("logit_bias");
+            new java.util.TreeMap<>(options.logitBias()).forEach((token, value) -> bias.put(Integer.toString(token), value));
         }
         switch (options.responseFormat()) {
             case ResponseFormat.Text ignored -> { }

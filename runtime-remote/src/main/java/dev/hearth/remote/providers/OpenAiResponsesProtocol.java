@@ -10,6 +10,7 @@ import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
 import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.Tool;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.ToolCall;
 
 import java.net.http.HttpRequest;
@@ -72,7 +73,16 @@ final class OpenAiResponsesProtocol implements Protocol {
         if (!instructions.isEmpty()) {
             body.put("instructions", String.join("\n\n", instructions));
         }
+        WireOptions.refuseLogprobs(request.options(), "OpenAI Responses");
+        WireOptions.refuseLogitBias(request.options(), "OpenAI Responses");
+        WireOptions.refusePenalties(request.options(), "OpenAI Responses");
         if (!request.tools().isEmpty()) {
+            ToolChoice choice = request.options().toolChoice();
+            switch (choice.mode()) {
+                case AUTO -> { }
+                case NONE, REQUIRED -> body.put("tool_choice", choice.mode().name().toLowerCase(java.util.Locale.ROOT));
+                case NAMED -> body.putObject("tool_choice").put("type", "function").put("name", choice.toolName());
+            }
             ArrayNode tools = body.putArray("tools");
             for (Tool tool : request.tools()) {
                 ObjectNode wire = tools.addObject().put("type", "function").put("name", tool.name())

@@ -31,8 +31,8 @@ final class ChatCompletionsEndpoint implements Endpoint {
         ChatRequest request = ChatRequest.builder()
                 .messages(messages(body))
                 .tools(OpenAiFormat.chatTools(body))
-                .options(OpenAiFormat.options(body, context.defaults(), "max_completion_tokens", "max_tokens")
-                        .toBuilder().responseFormat(responseFormat(body)).build())
+                .options(OpenAiFormat.chatOptions(body, context.defaults()).toBuilder()
+                        .responseFormat(responseFormat(body)).toolChoice(OpenAiFormat.toolChoice(body)).build())
                 .model(model)
                 .build();
         String id = Ids.next("chatcmpl-");
@@ -50,9 +50,12 @@ final class ChatCompletionsEndpoint implements Endpoint {
             delta.put("content", "");
         }, null)));
         ChatResponse response = context.runner().stream(request, exchange, token -> {
-            if (!token.text().isEmpty()) {
-                exchange.streamPiece(OpenAiFormat.data(chunk(id, created, model, includeUsage,
-                        delta -> delta.put("content", token.text()), null)));
+            if (!token.text().isEmpty() || token.logprob().isPresent()) {
+                ObjectNode chunk = chunk(id, created, model, includeUsage, delta -> delta.put("content", token.text()),
+                        null);
+                token.logprob().ifPresent(logprob -> ((ObjectNode) chunk.path("choices").get(0))
+                        .set("logprobs", OpenAiFormat.logprobs(List.of(logprob))));
+                exchange.streamPiece(OpenAiFormat.data(chunk));
             }
         });
         if (!response.toolCalls().isEmpty()) {
@@ -203,7 +206,11 @@ final class ChatCompletionsEndpoint implements Endpoint {
         if (!response.toolCalls().isEmpty()) {
             message.set("tool_calls", toolCalls(response.toolCalls(), false));
         }
-        choice.putNull("logprobs");
+        if (response.logprobs().isEmpty()) {
+            choice.putNull("logprobs");
+        } else {
+            choice.set("logprobs", OpenAiFormat.logprobs(response.logprobs()));
+        }
         choice.put("finish_reason", OpenAiFormat.finishReason(response.finishReason()));
         completion.set("usage", OpenAiFormat.usage(response.usage()));
         return completion;

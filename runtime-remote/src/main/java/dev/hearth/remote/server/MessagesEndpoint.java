@@ -9,6 +9,7 @@ import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.Message;
 import dev.hearth.api.Tool;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.ToolCall;
 import dev.hearth.api.Usage;
 
@@ -225,6 +226,7 @@ final class MessagesEndpoint implements Endpoint {
         if (stops != null) {
             options.stopSequences(Json.stringOrStrings(body, "stop_sequences"));
         }
+        options.toolChoice(toolChoice(body));
         return options.build();
     }
 
@@ -336,6 +338,32 @@ final class MessagesEndpoint implements Endpoint {
             text.append(block.path("text").asText());
         }
         return text.toString();
+    }
+
+    /**
+     * Anthropic's {@code tool_choice}: {@code auto}, {@code any} (a call is required), {@code tool} (that tool) or
+     * {@code none}. {@code disable_parallel_tool_use} needs nothing here: a required call is exactly one call.
+     */
+    private static ToolChoice toolChoice(ObjectNode body) {
+        ObjectNode choice = Json.object(body, "tool_choice");
+        if (choice == null) {
+            return ToolChoice.auto();
+        }
+        String type = choice.path("type").asText();
+        return switch (type) {
+            case "auto" -> ToolChoice.auto();
+            case "none" -> ToolChoice.none();
+            case "any" -> ToolChoice.required();
+            case "tool" -> {
+                String name = Json.text(choice, "name");
+                if (name == null) {
+                    throw ApiError.invalidParam("tool_choice", "tool_choice.name: Field required for type 'tool'");
+                }
+                yield ToolChoice.named(name);
+            }
+            default -> throw ApiError.invalidParam("tool_choice", "tool_choice.type must be 'auto', 'any', 'tool' or "
+                    + "'none', was '" + type + "'");
+        };
     }
 
     private static List<Tool> tools(ObjectNode body) {

@@ -64,6 +64,14 @@ final class OllamaFormat {
         if (Json.present(given, "stop")) {
             options.stopSequences(Json.stringOrStrings(given, "stop"));
         }
+        Double frequency = Json.number(given, "frequency_penalty");
+        if (frequency != null) {
+            options.frequencyPenalty(frequency);
+        }
+        Double presence = Json.number(given, "presence_penalty");
+        if (presence != null) {
+            options.presencePenalty(presence);
+        }
         given.fieldNames().forEachRemaining(name -> {
             if (IGNORED.contains(name)) {
                 LOG.debug("Ignoring Ollama option {}: it tunes Ollama's own loader", name);

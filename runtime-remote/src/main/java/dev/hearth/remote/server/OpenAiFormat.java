@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.TokenLogprob;
 import dev.hearth.api.Tool;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.Usage;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What the OpenAI endpoints share: sampling fields, function tools, usage and finish reasons. */
 final class OpenAiFormat {
@@ -19,12 +24,26 @@ final class OpenAiFormat {
     /**
      * Reads OpenAI's sampling fields on top of the server's defaults, plus the llama.cpp-server extensions
      * {@code top_k}, {@code min_p} and {@code repeat_penalty} that OpenAI-compatible clients send to local servers.
-     * What cannot be honoured (additive penalties, log probabilities, several choices) is refused with a 400 rather
-     * than silently ignored; the neutral values clients send by default (0, false, 1) are accepted.
+     * OpenAI's {@code frequency_penalty}, {@code presence_penalty} and {@code logit_bias} (token ids of the served
+     * model) are honoured; what cannot be (log probabilities outside Chat Completions, several choices) is refused
+     * with a 400 rather than silently ignored; the neutral values clients send by default (0, false, 1) are accepted.
      *
      * @param maxTokensFields the fields that may carry the token limit, most preferred first
      */
     static GenerationOptions options(ObjectNode body, GenerationOptions defaults, String... maxTokensFields) {
+        return options(body, defaults, false, maxTokensFields);
+    }
+
+    /**
+     * Chat Completions' options: {@link #options} plus {@code logprobs} (true) with {@code top_logprobs} (0-20),
+     * which the response then carries per token.
+     */
+    static GenerationOptions chatOptions(ObjectNode body, GenerationOptions defaults) {
+        return options(body, defaults, true, "max_completion_tokens", "max_tokens");
+    }
+
+    private static GenerationOptions options(ObjectNode body, GenerationOptions defaults, boolean logprobsSupported,
+                                             String... maxTokensFields) {
         GenerationOptions.Builder options = defaults.toBuilder();
         for (String field : maxTokensFields) {
             Integer maxTokens = Json.integer(body, field);
@@ -60,21 +79,124 @@ final class OpenAiFormat {
         if (Json.present(body, "stop")) {
             options.stopSequences(Json.stringOrStrings(body, "stop"));
         }
-        for (String penalty : new String[]{"frequency_penalty", "presence_penalty"}) {
-            Double value = Json.number(body, penalty);
-            if (value != null && value != 0) {
-                throw ApiError.invalidParam(penalty, "'" + penalty + "' is not supported by this server; use "
-                        + "'repeat_penalty' (a multiplicative penalty, 1 disables it) instead");
-            }
+        Double frequency = Json.number(body, "frequency_penalty");
+        if (frequency != null) {
+            options.frequencyPenalty(frequency);
         }
-        if (Json.bool(body, "logprobs", false)) {
-            throw ApiError.invalidParam("logprobs", "This server does not return log probabilities; leave 'logprobs' unset");
+        Double presence = Json.number(body, "presence_penalty");
+        if (presence != null) {
+            options.presencePenalty(presence);
+        }
+        ObjectNode bias = Json.object(body, "logit_bias");
+        if (bias != null) {
+            options.logitBias(logitBias(bias));
+        }
+        boolean logprobs = Json.bool(body, "logprobs", false);
+        Integer topLogprobs = Json.integer(body, "top_logprobs");
+        if (!logprobsSupported && logprobs) {
+            throw ApiError.invalidParam("logprobs", "This endpoint does not return log probabilities; leave 'logprobs' "
+                    + "unset (Chat Completions returns them)");
+        }
+        if (!logprobsSupported && topLogprobs != null && topLogprobs != 0) {
+            throw ApiError.invalidParam("top_logprobs", "This endpoint does not return log probabilities; leave "
+                    + "'top_logprobs' unset (Chat Completions returns them)");
+        }
+        if (topLogprobs != null && !logprobs) {
+            throw ApiError.invalidParam("top_logprobs", "'top_logprobs' needs 'logprobs': true");
+        }
+        if (logprobs) {
+            int top = topLogprobs == null ? 0 : topLogprobs;
+            if (top < 0 || top > GenerationOptions.MAX_TOP_LOGPROBS) {
+                throw ApiError.invalidParam("top_logprobs", "'top_logprobs' must be 0-" + GenerationOptions.MAX_TOP_LOGPROBS
+                        + ", was " + top);
+            }
+            options.logprobs(top);
         }
         Integer n = Json.integer(body, "n");
         if (n != null && n != 1) {
             throw ApiError.invalidParam("n", "This server generates one choice per request; 'n' must be 1, was " + n);
         }
         return options.build();
+    }
+
+    /** OpenAI's {@code logit_bias}: token id (as a string) to a bias in [-100, 100]. */
+    private static Map<Integer, Float> logitBias(ObjectNode bias) {
+        Map<Integer, Float> result = new HashMap<>();
+        var fields = bias.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            int token;
+            try {
+                token = Integer.parseInt(field.getKey());
+            } catch (NumberFormatException e) {
+                throw ApiError.invalidParam("logit_bias", "'logit_bias' keys must be token ids, got '" + field.getKey() + "'");
+            }
+            JsonNode value = field.getValue();
+            if (!value.isNumber() || token < 0 || !(value.asDouble() >= -100 && value.asDouble() <= 100)) {
+                throw ApiError.invalidParam("logit_bias", "'logit_bias' maps token ids >= 0 to numbers in [-100, 100], got "
+                        + field.getKey() + ": " + Json.describe(value));
+            }
+            result.put(token, (float) value.asDouble());
+        }
+        return result;
+    }
+
+    /**
+     * OpenAI's {@code tool_choice}: {@code "auto"}, {@code "none"}, {@code "required"}, or a function by name
+     * ({@code {"type":"function","function":{"name":...}}} in Chat Completions, {@code {"type":"function","name":...}} in
+     * Responses). Anything else is a 400 naming it.
+     */
+    static ToolChoice toolChoice(ObjectNode body) {
+        JsonNode choice = body.get("tool_choice");
+        if (choice == null || choice.isNull()) {
+            return ToolChoice.auto();
+        }
+        if (choice.isTextual()) {
+            return switch (choice.asText()) {
+                case "auto" -> ToolChoice.auto();
+                case "none" -> ToolChoice.none();
+                case "required" -> ToolChoice.required();
+                default -> throw ApiError.invalidParam("tool_choice", "'tool_choice' must be \"auto\", \"none\", "
+                        + "\"required\" or a function, was \"" + choice.asText() + "\"");
+            };
+        }
+        if (choice.isObject() && "function".equals(choice.path("type").asText())) {
+            JsonNode name = choice.path("function").path("name");
+            if (!name.isTextual()) {
+                name = choice.path("name");
+            }
+            if (name.isTextual()) {
+                return ToolChoice.named(name.asText());
+            }
+        }
+        throw ApiError.invalidParam("tool_choice", "'tool_choice' must be \"auto\", \"none\", \"required\" or "
+                + "{\"type\":\"function\",\"function\":{\"name\":...}}, was " + Json.describe(choice));
+    }
+
+    /** Chat Completions' {@code logprobs} object for tokens: {@code {"content":[...],"refusal":null}}. */
+    static ObjectNode logprobs(List<TokenLogprob> tokens) {
+        ObjectNode node = Json.object();
+        ArrayNode content = node.putArray("content");
+        for (TokenLogprob token : tokens) {
+            ObjectNode entry = logprobEntry(content.addObject(), token.text(), token.logprob());
+            ArrayNode top = entry.putArray("top_logprobs");
+            for (TokenLogprob.Alternative alternative : token.top()) {
+                logprobEntry(top.addObject(), alternative.text(), alternative.logprob());
+            }
+        }
+        node.putNull("refusal");
+        return node;
+    }
+
+    private static ObjectNode logprobEntry(ObjectNode entry, String text, double logprob) {
+        entry.put("token", text);
+        // JSON has no infinity: a banned token's probability is reported as OpenAI does for impossible tokens
+        entry.put("logprob", Double.isInfinite(logprob) ? -9999.0 : logprob);
+        ArrayNode bytes = entry.putArray("bytes");
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            bytes.add(b & 0xff);
+        }
+        return entry;
     }
 
     /** Chat Completions tools: {@code [{"type":"function","function":{"name","description","parameters"}}]}. */

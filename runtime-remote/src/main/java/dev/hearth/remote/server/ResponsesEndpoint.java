@@ -40,7 +40,7 @@ final class ResponsesEndpoint implements Endpoint {
                     "This server stores no responses; send the whole conversation in 'input' instead of previous_response_id.");
         }
         GenerationOptions options = OpenAiFormat.options(body, context.defaults(), "max_output_tokens").toBuilder()
-                .responseFormat(responseFormat(Json.object(body, "text"))).build();
+                .responseFormat(responseFormat(Json.object(body, "text"))).toolChoice(OpenAiFormat.toolChoice(body)).build();
         ChatRequest request = ChatRequest.builder()
                 .messages(messages(body))
                 .tools(tools(body))

@@ -80,16 +80,25 @@ class ServerRulesTest {
     @Test
     void optionsTheServerCannotHonourAreRefusedNotIgnored() {
         try (ScriptedNode node = node()) {
-            HttpResponse<String> penalty = Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"presence_penalty\":0.5}"));
+            HttpResponse<String> penalty = Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"presence_penalty\":2.5}"));
             assertOpenAiError(penalty, 400, "invalid_request_error");
-            assertThat(Http.json(penalty).path("error").path("message").asText()).contains("repeat_penalty");
+            assertThat(Http.json(penalty).path("error").path("message").asText()).contains("presencePenalty");
+            HttpResponse<String> choice = Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"tool_choice\":\"sometimes\"}"));
+            assertOpenAiError(choice, 400, "invalid_request_error");
+            assertThat(Http.json(choice).path("error").path("message").asText()).contains("tool_choice");
+            HttpResponse<String> bias = Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"logit_bias\":{\"x\":1}}"));
+            assertOpenAiError(bias, 400, "invalid_request_error");
+            assertThat(Http.json(bias).path("error").path("message").asText()).contains("logit_bias");
+            HttpResponse<String> legacy = Http.post(node.url("/v1/completions"), "{\"model\":\"scripted-model\",\"prompt\":\"x\",\"logprobs\":true}");
+            assertOpenAiError(legacy, 400, "invalid_request_error");
+            assertThat(Http.json(legacy).path("error").path("message").asText()).contains("logprobs");
             assertOpenAiError(Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"n\":2}")), 400, "invalid_request_error");
             // formats are passed to the runtime (StructuredOutputTest); ones no runtime could honour are refused here
             assertOllamaError(Http.post(node.url("/api/chat"), CHAT.replace("}]}", "}],\"format\":\"yaml\"}")), 400);
             assertOpenAiError(Http.post(node.url("/v1/chat/completions"),
                     CHAT.replace("}]}", "}],\"response_format\":{\"type\":\"xml\"}}")), 400, "invalid_request_error");
             // the neutral values clients send by default are accepted
-            assertThat(Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"presence_penalty\":0,\"n\":1,\"logprobs\":false}"))
+            assertThat(Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"presence_penalty\":0.5,\"frequency_penalty\":-0.5,\"n\":1,\"logprobs\":false,\"logit_bias\":{\"7\":-100}}"))
                     .statusCode()).isEqualTo(200);
         }
     }

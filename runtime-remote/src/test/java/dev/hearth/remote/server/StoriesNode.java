@@ -2,6 +2,7 @@ package dev.hearth.remote.server;
 
 import dev.hearth.api.InferenceClient;
 import dev.hearth.local.Gguf;
+import dev.hearth.local.GgufModelSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,13 @@ final class StoriesNode implements AutoCloseable {
     }
 
     static StoriesNode start(UnaryOperator<NodeServer.Builder> configure) {
+        return start(configure, UnaryOperator.identity());
+    }
+
+    /** A node whose model spec is adjusted first, e.g. given the ChatML template so it can be offered tools. */
+    static StoriesNode start(UnaryOperator<NodeServer.Builder> configure, UnaryOperator<GgufModelSpec> spec) {
         InferenceClient client = InferenceClient.builder()
-                .runtime(Gguf.model(model()).threads(1).contextLength(512))
+                .runtime(spec.apply(Gguf.model(model()).threads(1).contextLength(512)))
                 .build();
         try {
             NodeServer server = configure.apply(NodeServer.builder().client(client).bind("127.0.0.1", 0)).build().start();

@@ -1,6 +1,8 @@
 package dev.hearth.local.internal.engine;
 
+import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.ToolCall;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.ToolCallError;
 import dev.hearth.local.internal.grammar.TokenVocabulary;
 import dev.hearth.local.internal.sampling.TokenConstraint;
@@ -24,9 +26,17 @@ final class AnswerText implements DecodeLoop.Answer {
     private final StopSequenceFilter stops;
     private final Optional<ToolCallStream> toolCalls;
     private final Set<Integer> markerTokens;
+    private final ToolChoice toolChoice;
 
+    /** An answer whose tool choice is {@link ToolChoice#auto()}. */
     AnswerText(Tokenizer tokenizer, boolean startOfText, List<String> stopSequences, Optional<ToolCallStream> toolCalls,
                Set<Integer> markerTokens) {
+        this(tokenizer, startOfText, stopSequences, toolCalls, markerTokens, ToolChoice.auto());
+    }
+
+    AnswerText(Tokenizer tokenizer, boolean startOfText, List<String> stopSequences, Optional<ToolCallStream> toolCalls,
+               Set<Integer> markerTokens, ToolChoice toolChoice) {
+        this.toolChoice = toolChoice;
         this.tokenizer = tokenizer;
         this.detokenizer = new StreamingDetokenizer(tokenizer, startOfText);
         this.stops = new StopSequenceFilter(stopSequences);
@@ -67,10 +77,25 @@ final class AnswerText implements DecodeLoop.Answer {
         return Optional.of(TokenVocabulary.of(tokenizer));
     }
 
-    /** Constrains tool calls when the request offered a strict tool. */
+    /**
+     * Constrains tool calls when the request offered a strict tool, and the whole answer to one call when the tool
+     * choice requires a call.
+     */
     @Override
     public Optional<TokenConstraint> toolCallConstraint() {
+        if (toolChoice.forcesCall()) {
+            ToolCallStream calls = toolCalls.orElseThrow(() -> new InvalidRequestException("tool choice " + toolChoice
+                    + " needs a model whose chat template has a tool-call format this engine knows; this one has none"));
+            return Optional.of(StrictToolCalls.forcedCall(calls, tokenizer, markerTokens, toolChoice));
+        }
         return toolCalls.flatMap(calls -> StrictToolCalls.constraint(calls, tokenizer, markerTokens));
+    }
+
+    /** The token's bytes as UTF-8 (special tokens as their text). */
+    @Override
+    public String tokenText(int token) {
+        byte[] bytes = TokenVocabulary.of(tokenizer).bytes(token);
+        return bytes == null ? tokenizer.tokenText(token) : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     List<ToolCall> toolCalls() {

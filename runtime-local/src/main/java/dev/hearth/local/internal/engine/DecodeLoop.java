@@ -11,7 +11,10 @@ import dev.hearth.local.internal.grammar.TokenVocabulary;
 import dev.hearth.local.internal.sampling.Sampler;
 import dev.hearth.local.internal.sampling.TokenConstraint;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import dev.hearth.api.TokenLogprob;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -54,6 +57,11 @@ public final class DecodeLoop {
             return Optional.empty();
         }
 
+        /** A token's text as log probabilities report it (its bytes as UTF-8); empty when the engine cannot say. */
+        default String tokenText(int token) {
+            return "";
+        }
+
         /** The constraint on tool calls when the request offered strict tools; empty otherwise. */
         default Optional<TokenConstraint> toolCallConstraint() {
             return Optional.empty();
@@ -65,7 +73,7 @@ public final class DecodeLoop {
      * {@code decodeNanos} and {@code decodeSteps} cover the forward passes after the first token.
      */
     public record Outcome(String text, FinishReason finish, int generated, long firstTokenAt, long decodeNanos,
-                          int decodeSteps) {
+                          int decodeSteps, List<TokenLogprob> logprobs) {
     }
 
     /**
@@ -96,6 +104,7 @@ public final class DecodeLoop {
         long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         Sampler sampler = new Sampler(options, seed, constraint);
         StringBuilder text = new StringBuilder();
+        List<TokenLogprob> logprobs = options.wantsLogprobs() ? new ArrayList<>() : List.of();
         int generated = 0;
         int decodeSteps = 0;
         long decodeNanos = 0;
@@ -113,7 +122,13 @@ public final class DecodeLoop {
             history[historyLength++] = token;
             String released = answer.push(token);
             text.append(released);
-            tokens.accept(new TokenEvent(generated, token, released));
+            if (options.wantsLogprobs()) {
+                TokenLogprob logprob = logprob(sampler.lastLogprobs(), answer);
+                logprobs.add(logprob);
+                tokens.accept(new TokenEvent(generated, token, released, Optional.of(logprob)));
+            } else {
+                tokens.accept(new TokenEvent(generated, token, released));
+            }
             generated++;
             if (answer.stopped()) {
                 finish = FinishReason.STOP_SEQUENCE;
@@ -146,7 +161,16 @@ public final class DecodeLoop {
             text.append(rest);
             tokens.accept(new TokenEvent(generated, -1, rest));
         }
-        return new Outcome(text.toString(), finish, generated, firstTokenAt, decodeNanos, decodeSteps);
+        return new Outcome(text.toString(), finish, generated, firstTokenAt, decodeNanos, decodeSteps, logprobs);
+    }
+
+    private static TokenLogprob logprob(Sampler.Logprobs sampled, Answer answer) {
+        List<TokenLogprob.Alternative> top = new ArrayList<>(sampled.topTokens().length);
+        for (int i = 0; i < sampled.topTokens().length; i++) {
+            int token = sampled.topTokens()[i];
+            top.add(new TokenLogprob.Alternative(token, answer.tokenText(token), sampled.topLogprobs()[i]));
+        }
+        return new TokenLogprob(sampled.token(), answer.tokenText(sampled.token()), sampled.logprob(), top);
     }
 
     /**

@@ -8,8 +8,10 @@ import dev.hearth.api.ConfigurationException;
 import dev.hearth.api.ContextOverflowException;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
+import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Route;
 import dev.hearth.api.Timings;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.TokenEvent;
 import dev.hearth.api.Usage;
 import dev.hearth.api.spi.CancellationSignal;
@@ -60,7 +62,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private final int[] nextToken = new int[1];
 
     private LocalGgufRuntime(GgufFile file, Tokenizer tokenizer, StagePipeline pipeline, String runtimeName,
-                             Locality locality) {
+                             Locality locality, Optional<String> chatTemplate) {
         this.file = file;
         this.pipeline = pipeline;
         this.tokenizer = tokenizer;
@@ -68,7 +70,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         // the file name identifies a model better than general.name, which converters often leave as "llama"
         String modelName = stripExtension(file.path().getFileName().toString());
         this.info = new RuntimeInfo(runtimeName, locality, List.of(modelName), contextLength);
-        this.promptFormat = PromptFormat.from(file.metadata(), tokenizer, modelName, Clock.systemUTC());
+        this.promptFormat = PromptFormat.from(file.metadata(), tokenizer, modelName, Clock.systemUTC(),
+                chatTemplate);
     }
 
     /**
@@ -85,6 +88,15 @@ public final class LocalGgufRuntime implements InferenceRuntime {
      * Opens a model with a prefix cache: prompts that start like earlier ones compute only their new tokens.
      */
     public static LocalGgufRuntime open(Path path, int contextLength, int threads, Optional<PrefixCache> prefixCache) {
+        return open(path, contextLength, threads, prefixCache, Optional.empty());
+    }
+
+    /**
+     * Opens a model whose prompts are rendered with {@code chatTemplate} (Jinja source) instead of the model's own
+     * template, when given.
+     */
+    public static LocalGgufRuntime open(Path path, int contextLength, int threads, Optional<PrefixCache> prefixCache,
+                                        Optional<String> chatTemplate) {
         VectorSupport.require();
         GgufFile file = GgufFile.open(path);
         try {
@@ -99,7 +111,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
                     config.layerCount(), config.embeddingLength(), config.headCount(), config.kvHeadCount(), context, threads);
             ModelStage whole = ModelStage.open(path, LayerRange.all(config.layerCount()), context, threads, prefixCache);
             return new LocalGgufRuntime(file, tokenizer, StagePipeline.local(List.of(whole)), "local-gguf",
-                    Locality.IN_PROCESS);
+                    Locality.IN_PROCESS, chatTemplate);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -115,7 +127,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         VectorSupport.require();
         GgufFile file = GgufFile.open(path);
         try {
-            return new LocalGgufRuntime(file, Tokenizer.fromGguf(file.metadata()), pipeline, runtimeName, locality);
+            return new LocalGgufRuntime(file, Tokenizer.fromGguf(file.metadata()), pipeline, runtimeName, locality,
+                    Optional.empty());
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -140,6 +153,15 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     @Override
     public ChatResponse generate(ChatRequest request, Consumer<TokenEvent> tokens, CancellationSignal cancellation) {
         long started = System.nanoTime();
+        if (request.options().toolChoice().mode() == ToolChoice.Mode.NONE) {
+            request = request.withTools(List.of()); // not offered to the template, so the model is not told of them
+        }
+        for (int token : request.options().logitBias().keySet()) {
+            if (token >= tokenizer.vocabularySize()) {
+                throw new InvalidRequestException("logitBias names token " + token + ", outside this model's vocabulary of "
+                        + tokenizer.vocabularySize() + " tokens");
+            }
+        }
         int[] promptIds = promptFormat.promptIds(request);
         if (promptIds.length > contextLength) {
             throw new ContextOverflowException(promptIds.length, contextLength);
@@ -197,7 +219,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         boolean startOfText = promptIds.length == 1 && tokenizer.addsBos() && promptIds[0] == tokenizer.bosId();
         // only SentencePiece's dummy-prefix space is dropped; a BPE model's leading space is real text
         return new AnswerText(tokenizer, startOfText && tokenizer.addsSpacePrefix(), request.options().stopSequences(),
-                promptFormat.toolCallStream(request), promptFormat.markerTokens());
+                promptFormat.toolCallStream(request), promptFormat.markerTokens(), request.options().toolChoice());
     }
 
     private ChatResponse run(GenerationOptions options, TokenConstraint constraint, CacheControl cacheControl,
@@ -251,7 +273,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         ChatResponse response = response(outcome.text(), finish, promptIds.length, cached, outcome.generated(), started,
                 prefillStart, prefillEnd, outcome.firstTokenAt(), outcome.decodeNanos(), outcome.decodeSteps());
         return new ChatResponse(response.text(), answer.toolCalls(), response.finishReason(), response.usage(),
-                response.timings(), response.route(), answer.toolCallErrors());
+                response.timings(), response.route(), answer.toolCallErrors(), outcome.logprobs());
     }
 
     private ChatResponse response(String text, FinishReason finish, int promptTokens, int cachedTokens, int completionTokens,

@@ -54,7 +54,13 @@ final class PromptFormat {
     }
 
     static PromptFormat from(GgufMetadata metadata, Tokenizer tokenizer, String modelName, Clock clock) {
-        Optional<ChatTemplate> template = metadata.optionalString(CHAT_TEMPLATE_KEY)
+        return from(metadata, tokenizer, modelName, clock, Optional.empty());
+    }
+
+    /** A prompt format with {@code templateOverride} (Jinja source) instead of the model's own template, when given. */
+    static PromptFormat from(GgufMetadata metadata, Tokenizer tokenizer, String modelName, Clock clock,
+                             Optional<String> templateOverride) {
+        Optional<ChatTemplate> template = templateOverride.or(() -> metadata.optionalString(CHAT_TEMPLATE_KEY))
                 .filter(source -> !source.isBlank())
                 .map(source -> new ChatTemplate(source, tokenText(tokenizer, tokenizer.bosId()),
                         tokenText(tokenizer, tokenizer.eosId()), clock));

@@ -2,6 +2,9 @@ package dev.hearth.local.internal.engine;
 
 import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Tool;
+import dev.hearth.api.ToolChoice;
+import dev.hearth.local.internal.grammar.GrammarConstraint;
+import dev.hearth.local.internal.sampling.TokenConstraint;
 import dev.hearth.local.internal.grammar.Grammar;
 import dev.hearth.local.internal.grammar.JsonSchemaGrammar;
 import dev.hearth.local.internal.grammar.JsonSchemaGrammar.CallableTool;
@@ -33,7 +36,7 @@ final class StrictToolCalls {
         }
     };
 
-    private record Key(ToolCallFormat format, List<Tool> tools) {
+    private record Key(ToolCallFormat format, List<Tool> tools, boolean forced) {
     }
 
     private StrictToolCalls() {
@@ -51,28 +54,69 @@ final class StrictToolCalls {
             return Optional.empty();
         }
         ToolCallFormat format = calls.format();
+        Grammar grammar = grammar(format, tools, false, "strict tools");
+        return Optional.of(new ToolCallConstraint(grammar, TokenVocabulary.withMarkers(tokenizer, markerTokens),
+                format.opener()));
+    }
+
+    /**
+     * The constraint for an answer that must be one tool call (tool choice required or named): from the first token,
+     * the format's opener, an offered tool's name (the named one only) and arguments (the schema for strict tools,
+     * any JSON object otherwise), then the format's closer, after which the answer ends.
+     */
+    static TokenConstraint forcedCall(ToolCallStream calls, Tokenizer tokenizer, Set<Integer> markerTokens,
+                                      ToolChoice choice) {
+        List<Tool> tools = choice.mode() == ToolChoice.Mode.NAMED
+                ? calls.tools().stream().filter(tool -> tool.name().equals(choice.toolName())).toList()
+                : calls.tools();
+        if (tools.isEmpty()) {
+            throw new InvalidRequestException("tool choice " + choice + " names no offered tool");
+        }
+        Grammar grammar = grammar(calls.format(), tools, true, "tool choice " + choice);
+        return new GrammarConstraint(grammar, TokenVocabulary.withMarkers(tokenizer, markerTokens));
+    }
+
+    /**
+     * The schema a call's arguments are held to: a strict tool's always; when a call is forced, also a loose tool's
+     * if it lies in the supported subset (so the forced answer ends), else any JSON object.
+     */
+    private static String constrainedSchema(Tool tool, boolean forced) {
+        if (tool.strict()) {
+            return tool.parametersJsonSchema();
+        }
+        if (!forced) {
+            return null;
+        }
+        try {
+            JsonSchemaGrammar.compile(tool.parametersJsonSchema());
+            return tool.parametersJsonSchema();
+        } catch (dev.hearth.local.internal.grammar.UnsupportedSchemaException e) {
+            return null;
+        }
+    }
+
+    private static Grammar grammar(ToolCallFormat format, List<Tool> tools, boolean forced, String why) {
         String argumentsKey = switch (format) {
             case HERMES -> "arguments";
             case LLAMA3_JSON -> "parameters";
-            case MISTRAL -> throw new InvalidRequestException("strict tools cannot be constrained in the Mistral "
-                    + "tool-call format yet; offer the tools without 'strict'");
+            case MISTRAL -> throw new InvalidRequestException(why + " cannot be constrained in the Mistral "
+                    + "tool-call format yet");
         };
         String after = format == ToolCallFormat.HERMES ? "</tool_call>" : "";
-        Key key = new Key(format, tools);
+        Key key = new Key(format, tools, forced);
         Grammar grammar;
         synchronized (COMPILED) {
             grammar = COMPILED.get(key);
         }
         if (grammar == null) {
             List<CallableTool> callable = tools.stream()
-                    .map(tool -> new CallableTool(tool.name(), tool.strict() ? tool.parametersJsonSchema() : null))
+                    .map(tool -> new CallableTool(tool.name(), constrainedSchema(tool, forced)))
                     .toList();
-            grammar = JsonSchemaGrammar.toolCall(callable, argumentsKey, "", after);
+            grammar = JsonSchemaGrammar.toolCall(callable, argumentsKey, forced ? format.opener() : "", after);
             synchronized (COMPILED) {
                 COMPILED.put(key, grammar);
             }
         }
-        return Optional.of(new ToolCallConstraint(grammar, TokenVocabulary.withMarkers(tokenizer, markerTokens),
-                format.opener()));
+        return grammar;
     }
 }

@@ -22,6 +22,7 @@ import java.util.Set;
  *       they are declared, the optional ones may be left out, and no other property is ever generated (so an absent
  *       {@code additionalProperties} is treated as {@code false}; {@code type: object} without {@code properties}
  *       allows any object);</li>
+ *   <li>{@code minLength}, {@code maxLength} on strings (characters: code points or escapes);</li>
  *   <li>{@code items}, {@code minItems}, {@code maxItems}; {@code enum} and {@code const} (any JSON values);
  *       {@code anyOf}; {@code $ref} to {@code #}, {@code #/$defs/...} or {@code #/definitions/...}, recursion
  *       included;</li>
@@ -29,7 +30,7 @@ import java.util.Set;
  *       {@code $comment}, {@code examples}, {@code default}, {@code deprecated}, {@code readOnly},
  *       {@code writeOnly}).</li>
  * </ul>
- * Anything else ({@code pattern}, {@code format}, {@code minLength}, {@code minimum}, {@code oneOf}, {@code allOf},
+ * Anything else ({@code pattern}, {@code format}, {@code minimum}, {@code oneOf}, {@code allOf},
  * {@code not}, {@code patternProperties}, {@code additionalProperties} other than {@code false}, remote references, …)
  * is refused with an {@link UnsupportedSchemaException} naming the keyword and its JSON pointer, rather than being
  * ignored and producing output the schema rejects.
@@ -42,7 +43,7 @@ public final class JsonSchemaGrammar {
     private static final Set<String> ANNOTATIONS = Set.of("title", "description", "$schema", "$id", "$comment",
             "examples", "default", "deprecated", "readOnly", "writeOnly", "$defs", "definitions");
     private static final Set<String> SUPPORTED = Set.of("type", "properties", "required", "additionalProperties",
-            "items", "minItems", "maxItems", "enum", "const", "anyOf", "$ref");
+            "items", "minItems", "maxItems", "enum", "const", "anyOf", "$ref", "minLength", "maxLength");
     private static final int MAX_ITEMS_BOUND = 1000;
 
     private final JsonNode root;
@@ -160,7 +161,8 @@ public final class JsonSchemaGrammar {
                 true);
         Expr escape = Expr.seq(Expr.literal("\\"), Expr.alt(chars("\"\\/bfnrt"),
                 Expr.seq(Expr.literal("u"), new Expr.Repeat(hex, 4, 4))));
-        builder.rule("string", Expr.seq(Expr.literal("\""), Expr.star(Expr.alt(plain, escape)), Expr.literal("\"")));
+        builder.rule("char", Expr.alt(plain, escape));
+        builder.rule("string", Expr.seq(Expr.literal("\""), Expr.star(new Expr.Ref("char")), Expr.literal("\"")));
         Expr digit = new Expr.CharClass(List.of(new int[] {'0', '9'}), false);
         Expr integral = Expr.seq(Expr.optional(Expr.literal("-")), Expr.alt(Expr.literal("0"),
                 Expr.seq(new Expr.CharClass(List.of(new int[] {'1', '9'}), false), new Expr.Repeat(digit, 0, 15))));
@@ -203,7 +205,7 @@ public final class JsonSchemaGrammar {
             if (!SUPPORTED.contains(keyword) && !ANNOTATIONS.contains(keyword)) {
                 throw new UnsupportedSchemaException(keyword, pointer, "not supported by constrained decoding; "
                         + "supported: type, properties, required, additionalProperties (false), items, minItems, "
-                        + "maxItems, enum, const, anyOf, $ref, $defs");
+                        + "maxItems, minLength, maxLength, enum, const, anyOf, $ref, $defs");
             }
         }
         if (node.has("$ref")) {
@@ -240,7 +242,8 @@ public final class JsonSchemaGrammar {
             alternatives.add(switch (type) {
                 case "object" -> object(node, pointer);
                 case "array" -> array(node, pointer);
-                case "string", "number", "integer", "boolean", "null" -> new Expr.Ref(type);
+                case "string" -> string(node, pointer);
+                case "number", "integer", "boolean", "null" -> new Expr.Ref(type);
                 default -> throw new UnsupportedSchemaException("type", pointer, "unknown type '" + type + "'");
             });
         }
@@ -377,6 +380,23 @@ public final class JsonSchemaGrammar {
             list = min == 0 ? Expr.optional(Expr.seq(items, ws)) : Expr.seq(items, ws);
         }
         return Expr.seq(Expr.literal("["), ws, list, Expr.literal("]"));
+    }
+
+    /**
+     * A string, of {@code minLength} to {@code maxLength} characters when bounded. A character is one code point or
+     * one escape, so a character outside the BMP written as a surrogate-pair escape counts twice (the grammar never
+     * writes more code points than maxLength allows).
+     */
+    private static Expr string(JsonNode node, String pointer) {
+        if (!node.has("minLength") && !node.has("maxLength")) {
+            return new Expr.Ref("string");
+        }
+        int min = count(node, "minLength", pointer, 0);
+        int max = count(node, "maxLength", pointer, Expr.Repeat.UNBOUNDED);
+        if (max != Expr.Repeat.UNBOUNDED && max < min) {
+            throw new UnsupportedSchemaException("maxLength", pointer, "is below minLength");
+        }
+        return Expr.seq(Expr.literal("\""), new Expr.Repeat(new Expr.Ref("char"), min, max), Expr.literal("\""));
     }
 
     private static int count(JsonNode node, String keyword, String pointer, int absent) {

@@ -151,7 +151,7 @@ public final class TokenVocabulary {
     }
 
     /** The token's bytes, or null if a grammar never offers it. Not a copy: do not modify. */
-    byte[] bytes(int token) {
+    public byte[] bytes(int token) {
         return bytes[token];
     }
 

@@ -18,6 +18,12 @@ import java.util.SplittableRandom;
  * <p>With a {@link TokenConstraint} (a grammar), the disallowed tokens' logits become negative infinity after the
  * penalty and before every filter, those tokens never become candidates, and the constraint learns the chosen token.
  * Without one, nothing changes.
+ *
+ * <p>OpenAI's adjustments come after the repetition penalty and before the mask: the frequency and presence penalties
+ * over the tokens this sampler has chosen (the answer so far), then the logit bias, where -100 bans a token outright
+ * (its logit becomes negative infinity, so it is never drawn, not even as the draw's rounding fallback). With none of
+ * them asked for, no logit is touched. When log probabilities are asked for, {@link #lastLogprobs()} reports the chosen
+ * token's log-softmax over the adjusted, masked logits (temperature 1, before the truncation filters).
  */
 public final class Sampler {
     private final GenerationOptions options;
@@ -30,6 +36,25 @@ public final class Sampler {
 
     /** Null when generation is unconstrained. */
     private final TokenConstraint constraint;
+    /** Whether a logit may be negative infinity because it was masked or banned (such tokens are never candidates). */
+    private final boolean masking;
+    /** Token ids and biases of the logit bias, as arrays for the hot loop. */
+    private final int[] biasTokens;
+    private final float[] biasValues;
+    private final boolean penalisesAnswer;
+    /** How often each token was chosen so far (frequency and presence penalties); sized on first use. */
+    private int[] chosenCounts = new int[0];
+    /** The distinct tokens chosen so far, in order of first choice. */
+    private int[] chosenTokens = new int[16];
+    private int chosenDistinct;
+    private Logprobs lastLogprobs;
+
+    /**
+     * The log probability of the last chosen token and the {@code topN} most likely tokens at its position, most likely
+     * first (ties by token id).
+     */
+    public record Logprobs(int token, double logprob, int[] topTokens, double[] topLogprobs) {
+    }
 
     public Sampler(GenerationOptions options, long seed) {
         this(options, seed, null);
@@ -40,6 +65,13 @@ public final class Sampler {
         this.options = options;
         this.random = new SplittableRandom(seed);
         this.constraint = constraint;
+        this.biasTokens = options.logitBias().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.biasValues = new float[biasTokens.length];
+        for (int i = 0; i < biasTokens.length; i++) {
+            biasValues[i] = options.logitBias().get(biasTokens[i]);
+        }
+        this.masking = constraint != null || biasTokens.length > 0;
+        this.penalisesAnswer = options.frequencyPenalty() != 0 || options.presencePenalty() != 0;
     }
 
     /**
@@ -48,13 +80,100 @@ public final class Sampler {
      */
     public int sample(float[] logits, int[] recent, int recentStart, int recentEnd) {
         applyRepetitionPenalty(logits, recent, recentStart, recentEnd);
-        if (constraint == null) {
-            return choose(logits);
+        if (penalisesAnswer) {
+            applyAnswerPenalties(logits);
         }
-        constraint.mask(logits);
+        for (int i = 0; i < biasTokens.length; i++) {
+            int token = biasTokens[i];
+            if (token >= logits.length) {
+                throw new dev.hearth.api.InvalidRequestException("logitBias names token " + token
+                        + ", outside this model's vocabulary of " + logits.length + " tokens");
+            }
+            logits[token] = biasValues[i] <= -100 ? Float.NEGATIVE_INFINITY : logits[token] + biasValues[i];
+        }
+        if (constraint != null) {
+            constraint.mask(logits);
+        }
+        double logSum = options.wantsLogprobs() ? logSumExp(logits) : 0;
         int token = choose(logits);
-        constraint.accept(token);
+        if (constraint != null) {
+            constraint.accept(token);
+        }
+        if (options.wantsLogprobs()) {
+            lastLogprobs = logprobs(logits, token, logSum, options.logprobs());
+        }
+        if (penalisesAnswer) {
+            countChosen(token, logits.length);
+        }
         return token;
+    }
+
+    /** The log probabilities of the last choice; null unless the options ask for them. */
+    public Logprobs lastLogprobs() {
+        return lastLogprobs;
+    }
+
+    private void applyAnswerPenalties(float[] logits) {
+        float frequency = (float) options.frequencyPenalty();
+        float presence = (float) options.presencePenalty();
+        for (int i = 0; i < chosenDistinct; i++) {
+            int token = chosenTokens[i];
+            if (token < logits.length) {
+                logits[token] -= chosenCounts[token] * frequency + presence;
+            }
+        }
+    }
+
+    private void countChosen(int token, int vocabulary) {
+        if (chosenCounts.length < vocabulary) {
+            chosenCounts = Arrays.copyOf(chosenCounts, vocabulary);
+        }
+        if (chosenCounts[token]++ == 0) {
+            if (chosenDistinct == chosenTokens.length) {
+                chosenTokens = Arrays.copyOf(chosenTokens, chosenDistinct * 2);
+            }
+            chosenTokens[chosenDistinct++] = token;
+        }
+    }
+
+    private static double logSumExp(float[] logits) {
+        float max = logits[argmax(logits)];
+        if (max == Float.NEGATIVE_INFINITY) {
+            return max;
+        }
+        double sum = 0;
+        for (float logit : logits) {
+            sum += Math.exp(logit - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** The chosen token's log probability and the topN best, by repeated selection (topN is at most 20). */
+    private static Logprobs logprobs(float[] logits, int chosen, double logSum, int topN) {
+        int n = Math.min(topN, logits.length);
+        int[] topTokens = new int[n];
+        double[] topLogprobs = new double[n];
+        for (int rank = 0; rank < n; rank++) {
+            int best = -1;
+            for (int token = 0; token < logits.length; token++) {
+                if (best >= 0 && !(logits[token] > logits[best])) {
+                    continue;
+                }
+                boolean taken = false;
+                for (int i = 0; i < rank; i++) {
+                    if (topTokens[i] == token) {
+                        taken = true;
+                        break;
+                    }
+                }
+                if (!taken) {
+                    best = token;
+                }
+            }
+            topTokens[rank] = best;
+            topLogprobs[rank] = logits[best] - logSum;
+        }
+        return new Logprobs(chosen, logits[chosen] - logSum, topTokens, topLogprobs);
     }
 
     private int choose(float[] logits) {
@@ -92,7 +211,7 @@ public final class Sampler {
             if (logit < topKFloor || (logit == topKFloor && topK < vocabulary && tiesAdmitted++ >= tiesAllowed)) {
                 continue;
             }
-            if (constraint != null && logit == Float.NEGATIVE_INFINITY) {
+            if (masking && logit == Float.NEGATIVE_INFINITY) {
                 continue; // masked: never a candidate, even as the draw's rounding fallback
             }
             total += Math.exp(logit - max);

@@ -282,8 +282,10 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
         DecodeLoop.Outcome outcome = DecodeLoop.run(options, logits, history, historyLength, promptIds.length,
                 contextLength, endTokens::contains, answer, tokens, cancellation,
                 (token, position) -> state.step(new int[] {token}));
-        return response(outcome.text(), outcome.finish(), promptIds.length, outcome.generated(), started, prefillStart,
-                prefillEnd, outcome.firstTokenAt(), outcome.decodeNanos(), outcome.decodeSteps());
+        ChatResponse response = response(outcome.text(), outcome.finish(), promptIds.length, outcome.generated(), started,
+                prefillStart, prefillEnd, outcome.firstTokenAt(), outcome.decodeNanos(), outcome.decodeSteps());
+        return new ChatResponse(response.text(), response.toolCalls(), response.finishReason(), response.usage(),
+                response.timings(), response.route(), response.toolCallErrors(), outcome.logprobs());
     }
 
     private static long[] toLongs(int[] ids) {

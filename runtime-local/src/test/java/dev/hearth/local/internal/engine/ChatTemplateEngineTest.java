@@ -8,6 +8,7 @@ import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
 import dev.hearth.api.Tool;
 import dev.hearth.api.ToolCall;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.TokenEvent;
 import dev.hearth.api.spi.CancellationSignal;
 import dev.hearth.local.internal.gguf.GgufFile;
@@ -139,6 +140,75 @@ class ChatTemplateEngineTest {
         assertThatThrownBy(() -> qwen.generate(unsupported, token -> { }, NEVER))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("minimum")
                 .hasMessageContaining("get_weather");
+    }
+
+    private static final Tool TIME = Tool.strict("get_time", "The time in a city.",
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"enum\":[\"Paris\",\"Oslo\"]},"
+                    + "\"utc\":{\"type\":\"boolean\"}},\"required\":[\"city\",\"utc\"],\"additionalProperties\":false}");
+
+    @Test
+    void requiredToolChoiceMakesEveryAnswerOneValidCall() {
+        // the tiny model never writes a call by itself: with tool choice required, every seed's answer is one
+        for (long seed = 0; seed < 12; seed++) {
+            GenerationOptions options = GenerationOptions.builder().maxTokens(200).temperature(1.0).seed(seed)
+                    .toolChoice(ToolChoice.required()).build();
+            ChatResponse response = qwen.generate(ChatRequest.builder().user("Weather in Paris?").options(options)
+                    .tools(List.of(WEATHER, TIME)).build(), token -> { }, NEVER);
+            assertThat(response.toolCallErrors()).as("seed %d: %s", seed, response.text()).isEmpty();
+            assertThat(response.toolCalls()).as("seed %d", seed).hasSize(1);
+            assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+            assertThat(response.text()).isBlank();
+            ToolCall call = response.toolCalls().getFirst();
+            assertThat(call.name()).isIn("get_weather", "get_time");
+            if (call.name().equals("get_time")) {
+                assertThat(call.argumentsJson()).containsPattern("\"city\"\\s*:\\s*\"(Paris|Oslo)\"")
+                        .contains("\"utc\"");
+            }
+        }
+    }
+
+    @Test
+    void namedToolChoiceCallsThatTool() {
+        for (long seed = 0; seed < 6; seed++) {
+            GenerationOptions options = GenerationOptions.builder().maxTokens(200).temperature(1.0).seed(seed)
+                    .toolChoice(ToolChoice.named("get_time")).build();
+            ChatResponse response = qwen.generate(ChatRequest.builder().user("Weather in Paris?").options(options)
+                    .tools(List.of(WEATHER, TIME)).build(), token -> { }, NEVER);
+            assertThat(response.toolCalls()).as("seed %d: %s", seed, response.toolCallErrors()).hasSize(1);
+            assertThat(response.toolCalls().getFirst().name()).isEqualTo("get_time");
+        }
+    }
+
+    @Test
+    void noneToolChoiceAnswersAsIfNoToolWereOffered() {
+        GenerationOptions options = GenerationOptions.builder().maxTokens(30).temperature(1.0).seed(9).build();
+        ChatRequest without = ChatRequest.builder().user("Weather in Paris?").options(options).build();
+        ChatRequest none = ChatRequest.builder().user("Weather in Paris?").tools(List.of(WEATHER))
+                .options(options.toBuilder().toolChoice(ToolChoice.none()).build()).build();
+        ChatRequest offered = ChatRequest.builder().user("Weather in Paris?").tools(List.of(WEATHER)).options(options)
+                .build();
+        ChatResponse answer = qwen.generate(none, token -> { }, NEVER);
+        assertThat(answer.text()).isEqualTo(qwen.generate(without, token -> { }, NEVER).text());
+        assertThat(answer.usage().promptTokens()).isLessThan(qwen.generate(offered, token -> { }, NEVER).usage().promptTokens());
+    }
+
+    @Test
+    void forcedToolChoiceIsRefusedWithoutAToolCallFormat() throws IOException {
+        try (LocalGgufRuntime plain = LocalGgufRuntime.open(SharedModels.stories260K(), 0, 1)) {
+            ChatRequest request = ChatRequest.builder().user("Weather?").tools(List.of(WEATHER))
+                    .options(GenerationOptions.builder().toolChoice(ToolChoice.required()).build()).build();
+            assertThatThrownBy(() -> plain.generate(request, token -> { }, NEVER))
+                    .isInstanceOf(InvalidRequestException.class);
+        }
+    }
+
+    @Test
+    void logitBiasOutsideTheVocabularyIsRefusedBeforePrefill() {
+        int vocabulary = qwen.tokenizer().vocabularySize();
+        ChatRequest request = ChatRequest.builder().user("Hi").options(GenerationOptions.builder()
+                .logitBias(java.util.Map.of(vocabulary, 1f)).build()).build();
+        assertThatThrownBy(() -> qwen.generate(request, token -> { }, NEVER))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining(Integer.toString(vocabulary));
     }
 
     @Test

@@ -33,6 +33,18 @@ class JsonSchemaGrammarTest {
             """;
 
     @Test
+    void stringLengthsCountCharactersNotBytes() {
+        Grammar g = JsonSchemaGrammar.compile("{\"type\":\"string\",\"minLength\":2,\"maxLength\":3}");
+        assertThat(matches(g, "\"ab\"")).isTrue();
+        assertThat(matches(g, "\"東京駅\"")).isTrue(); // three characters, nine bytes
+        assertThat(matches(g, "\"a\\n\"")).isTrue(); // an escape is one character
+        assertThat(matches(g, "\"a\"")).isFalse();
+        assertThat(matches(g, "\"abcd\"")).isFalse();
+        assertThatThrownBy(() -> JsonSchemaGrammar.compile("{\"type\":\"string\",\"minLength\":3,\"maxLength\":2}"))
+                .isInstanceOf(UnsupportedSchemaException.class).hasMessageContaining("maxLength");
+    }
+
+    @Test
     void objectWithRequiredAndOptionalPropertiesInOrder() {
         Grammar g = JsonSchemaGrammar.compile(PERSON);
         assertThat(matches(g, "{\"name\":\"Ann\",\"age\":41}")).isTrue();

@@ -174,4 +174,66 @@ class SamplerTest {
             }
         }
     }
+
+    @Test
+    void logitBiasIsAddedAndMinusHundredBans() {
+        float[] logits = {5f, 4f, 3f, 0f};
+        // +3 lifts token 2 above token 0 under greedy decoding
+        GenerationOptions lift = GenerationOptions.builder().temperature(0).logitBias(java.util.Map.of(2, 3f)).build();
+        assertThat(new Sampler(lift, 1).sample(logits.clone(), new int[0], 0, 0)).isEqualTo(2);
+        // a banned token is never drawn, whatever the seed, even when it is the most likely by far
+        GenerationOptions ban = GenerationOptions.builder().temperature(1).topK(0).topP(1).minP(0)
+                .logitBias(java.util.Map.of(0, -100f)).build();
+        for (long seed = 0; seed < 2000; seed++) {
+            assertThat(new Sampler(ban, seed).sample(logits.clone(), new int[0], 0, 0)).isNotEqualTo(0);
+        }
+    }
+
+    @Test
+    void frequencyAndPresencePenaltiesCountTheAnswerSoFar() {
+        // greedy with a presence penalty of 2 and frequency 1.5: token 0 (5) wins, then pays 3.5 -> 1.5, so token 1 (4)
+        // wins, pays 3.5 -> 0.5; token 2 (3) wins next; then token 0 (1.5) again, paying 1.5 more -> 0
+        GenerationOptions options = GenerationOptions.builder().temperature(0).presencePenalty(2)
+                .frequencyPenalty(1.5).build();
+        Sampler sampler = new Sampler(options, 1);
+        int[] chosen = new int[4];
+        for (int i = 0; i < chosen.length; i++) {
+            chosen[i] = sampler.sample(new float[] {5f, 4f, 3f, -1f}, new int[0], 0, 0);
+        }
+        assertThat(chosen).containsExactly(0, 1, 2, 0);
+        int next = sampler.sample(new float[] {5f, 4f, 3f, -1f}, new int[0], 0, 0);
+        assertThat(next).isEqualTo(1); // 0 is now at 5 - 2*1.5 - 2 = 0, 1 at 0.5, 2 at -0.5
+    }
+
+    @Test
+    void logprobsAreTheLogSoftmaxOfTheAdjustedLogits() {
+        float[] logits = {2f, 1f, 0f, 1f};
+        GenerationOptions options = GenerationOptions.builder().temperature(0).logprobs(3).build();
+        Sampler sampler = new Sampler(options, 1);
+        int token = sampler.sample(logits.clone(), new int[0], 0, 0);
+        double logSum = Math.log(Math.exp(2) + 2 * Math.exp(1) + 1);
+        Sampler.Logprobs logprobs = sampler.lastLogprobs();
+        assertThat(token).isZero();
+        assertThat(logprobs.logprob()).isCloseTo(2 - logSum, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(logprobs.topTokens()).containsExactly(0, 1, 3); // ties by token id
+        assertThat(logprobs.topLogprobs()[1]).isCloseTo(1 - logSum, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(new Sampler(GenerationOptions.greedy(), 1).lastLogprobs()).isNull();
+    }
+
+    @Test
+    void neutralOpenAiAdjustmentsChangeNoDraw() {
+        // a zero bias and zero penalties leave every draw as it was (unconstrained output stays bit-identical)
+        GenerationOptions plain = GenerationOptions.builder().temperature(0.9).seed(3).build();
+        GenerationOptions neutral = plain.toBuilder().logitBias(java.util.Map.of(1, 0f)).logprobs(2).build();
+        SplittableRandom logitsSource = new SplittableRandom(11);
+        Sampler a = new Sampler(plain, 42);
+        Sampler b = new Sampler(neutral, 42);
+        for (int step = 0; step < 500; step++) {
+            float[] logits = new float[64];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) logitsSource.nextGaussian() * 3;
+            }
+            assertThat(b.sample(logits.clone(), new int[0], 0, 0)).isEqualTo(a.sample(logits.clone(), new int[0], 0, 0));
+        }
+    }
 }
