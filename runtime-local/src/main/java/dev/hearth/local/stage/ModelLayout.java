@@ -43,7 +43,7 @@ public record ModelLayout(int layerCount, int embeddingLength, int vocabularySiz
             boolean tied = file.tensor("output.weight").isEmpty();
             for (GgufTensorInfo tensor : file.tensors()) {
                 String name = tensor.name();
-                int layer = layerOf(name);
+                int layer = tensor.layer();
                 if (layer >= 0 && layer < layers.length) {
                     layers[layer] += tensor.byteSize();
                 } else if (name.equals("token_embd.weight")) {
@@ -56,19 +56,6 @@ public record ModelLayout(int layerCount, int embeddingLength, int vocabularySiz
             }
             return new ModelLayout(config.layerCount(), config.embeddingLength(), config.vocabularySize(),
                     config.kvDimension(), layers, embedding, output, tied, shared);
-        }
-    }
-
-    /** The layer index of a {@code blk.N.*} tensor, or -1. */
-    private static int layerOf(String name) {
-        if (!name.startsWith("blk.")) {
-            return -1;
-        }
-        int dot = name.indexOf('.', 4);
-        try {
-            return Integer.parseInt(name.substring(4, dot < 0 ? name.length() : dot));
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

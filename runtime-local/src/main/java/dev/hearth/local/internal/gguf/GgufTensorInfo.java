@@ -26,6 +26,19 @@ public record GgufTensorInfo(String name, long[] dims, GgmlType type, long dataO
         return dims[index];
     }
 
+    /** The transformer layer N of a {@code blk.N.*} tensor, or -1 for a tensor outside the layers. */
+    public int layer() {
+        if (!name.startsWith("blk.")) {
+            return -1;
+        }
+        int dot = name.indexOf('.', 4);
+        try {
+            return Integer.parseInt(name.substring(4, dot < 0 ? name.length() : dot));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     public long elementCount() {
         long count = 1;
         for (long dim : dims) {

@@ -99,21 +99,19 @@ final class TransformerWeights {
     /** Checks every tensor this range would compute with; tensors of other stages are theirs to check. */
     private void rejectUnusedTensors(ModelConfig config) {
         for (GgufTensorInfo tensor : file.tensors()) {
-            if (!used.contains(tensor.name()) && belongsHere(tensor.name(), config)) {
+            if (!used.contains(tensor.name()) && belongsHere(tensor, config)) {
                 throw new UnsupportedModelException("Tensor " + tensor.name() + " is not part of the local engine's "
                         + config.architecture().ggufName() + " forward pass (the model needs a feature the engine lacks).");
             }
         }
     }
 
-    private boolean belongsHere(String name, ModelConfig config) {
-        if (name.startsWith("blk.")) {
-            int dot = name.indexOf('.', 4);
-            try {
-                return range.contains(Integer.parseInt(name.substring(4, dot < 0 ? name.length() : dot)));
-            } catch (NumberFormatException e) {
-                return true;
-            }
+    private boolean belongsHere(GgufTensorInfo tensor, ModelConfig config) {
+        String name = tensor.name();
+        int layer = tensor.layer();
+        if (layer >= 0) {
+            // a layer beyond the model's count belongs to no stage: every stage reports it
+            return range.contains(layer) || layer >= config.layerCount();
         }
         boolean last = range.last(config.layerCount());
         if (name.equals("token_embd.weight")) {
