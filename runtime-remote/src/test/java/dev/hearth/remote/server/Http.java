@@ -15,8 +15,6 @@ import java.util.List;
 /** Plain HTTP for the tests (java.net.http): what curl and Ollama clients send. */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
     private Http() {
     }
@@ -39,8 +37,10 @@ final class Http {
     }
 
     static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        // a client per request: a pooled keep-alive connection to a port an earlier test's server used (and a new
+        // server reuses) fails with "header parser received no bytes" — seen once in a full run
+        try (HttpClient client = client()) {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -66,7 +66,8 @@ final class Http {
         return response.body().lines().filter(line -> !line.isBlank()).map(Http::json).toList();
     }
 
+    /** A new client (close it): one that holds no connection an earlier test's server left behind. */
     static HttpClient client() {
-        return CLIENT;
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     }
 }

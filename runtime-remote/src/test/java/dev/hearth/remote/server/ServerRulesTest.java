@@ -202,9 +202,10 @@ class ServerRulesTest {
     void beyondTheRunningAndQueuedRequestsTheServerAnswers429() throws Exception {
         TokenGate gate = new TokenGate(1);
         try (ScriptedNode node = new ScriptedNode(ScriptedRuntime.builder().gate(gate).build(),
-                builder -> builder.maxConcurrentRequests(1).queueCapacity(0))) {
+                builder -> builder.maxConcurrentRequests(1).queueCapacity(0));
+             java.net.http.HttpClient client = Http.client()) {
             // a stream's headers arrive with its first token, so it holds the only slot then; the gate holds the second
-            CompletableFuture<HttpResponse<Stream<String>>> holder = Http.client().sendAsync(
+            CompletableFuture<HttpResponse<Stream<String>>> holder = client.sendAsync(
                     HttpRequest.newBuilder(URI.create(node.url("/v1/chat/completions")))
                             .POST(HttpRequest.BodyPublishers.ofString(CHAT.replace("}]}", "}],\"stream\":true}")))
                             .header("Content-Type", "application/json").build(),
