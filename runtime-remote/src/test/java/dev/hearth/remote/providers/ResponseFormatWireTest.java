@@ -97,9 +97,10 @@ class ResponseFormatWireTest {
                     event -> { }, new TestSignal());
             assertThat(server.received().getLast().json().path("tool_choice").asText()).isEqualTo("required");
 
-            assertThatThrownBy(() -> runtime.generate(withTools(GenerationOptions.builder().logprobs(2).build()),
-                    event -> { }, new TestSignal())).isInstanceOf(InvalidRequestException.class)
-                    .hasMessageContaining("logprobs");
+            server.enqueue(FakeServer.stream("text/event-stream", recorded("openai-chat-stream-text.sse")));
+            runtime.generate(withTools(GenerationOptions.builder().logprobs(2).build()), event -> { }, new TestSignal());
+            assertThat(server.received().getLast().json().path("logprobs").asBoolean()).isTrue();
+            assertThat(server.received().getLast().json().path("top_logprobs").asInt()).isEqualTo(2);
         }
     }
 
