@@ -1,6 +1,7 @@
 package dev.hearth.api;
 
 import dev.hearth.api.spi.Locality;
+import dev.hearth.api.testing.ManualBudgetTimer;
 import dev.hearth.api.testing.ScriptedRuntime;
 import dev.hearth.api.testing.TokenGate;
 import org.junit.jupiter.api.Test;
@@ -299,9 +300,15 @@ class RoutingTest {
         TokenGate never = new TokenGate(0);
         ScriptedRuntime local = ScriptedRuntime.builder().name("local").tokens("late").gate(never).build();
         List<String> received = new CopyOnWriteArrayList<>();
+        ManualBudgetTimer timer = new ManualBudgetTimer();
         try (InferenceClient client = InferenceClient.builder().runtime(local).runtime(cloud())
-                .routing(Routing.localFirst().fallbackOn(Fallback.TOO_SLOW).timeToFirstTokenBudget(Duration.ofMillis(50))).build()) {
-            ChatResponse answer = client.chat().user("hi").stream(event -> received.add(event.text()));
+                .routing(Routing.localFirst().fallbackOn(Fallback.TOO_SLOW).timeToFirstTokenBudget(Duration.ofMillis(50))
+                        .budgetTimer(timer)).build()) {
+            Generation generation = client.chat().user("hi").submit(event -> received.add(event.text()));
+            ManualBudgetTimer.Started localBudget = timer.awaitStart();
+            assertThat(localBudget.budget()).isEqualTo(Duration.ofMillis(50));
+            localBudget.expire();
+            ChatResponse answer = generation.await();
 
             assertThat(answer.text()).isEqualTo("from cloud");
             assertThat(received).containsExactly("from", " cloud");
@@ -310,18 +317,29 @@ class RoutingTest {
                 assertThat(attempt.detail()).contains("time-to-first-token budget");
             });
             assertThat(local.awaitFinished().finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(timer.awaitStart().cancelled()).as("the cloud's budget ends with its answer").isTrue();
         }
     }
 
     @Test
-    void exceedingTheTotalBudgetAfterTheAnswerBeganIsAnErrorNotAFallback() {
+    void exceedingTheTotalBudgetAfterTheAnswerBeganIsAnErrorNotAFallback() throws Exception {
         TokenGate oneToken = new TokenGate(1);
         ScriptedRuntime local = ScriptedRuntime.builder().name("local").tokens("a", "b").gate(oneToken).build();
         ScriptedRuntime cloud = cloud();
         List<String> received = new CopyOnWriteArrayList<>();
+        ManualBudgetTimer timer = new ManualBudgetTimer();
         try (InferenceClient client = InferenceClient.builder().runtime(local).runtime(cloud)
-                .routing(Routing.localFirst().fallbackOnAny().totalLatencyBudget(Duration.ofMillis(50))).build()) {
-            assertThatThrownBy(() -> client.chat().user("hi").stream(event -> received.add(event.text())))
+                .routing(Routing.localFirst().fallbackOnAny().totalLatencyBudget(Duration.ofMillis(50)).budgetTimer(timer))
+                .build()) {
+            Generation generation = client.chat().user("hi").submit(event -> received.add(event.text()));
+            ManualBudgetTimer.Started budget = timer.awaitStart();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (received.isEmpty()) { // the first token comes out; the second is held by the gate
+                assertThat(System.nanoTime()).as("the first token within 10 s").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            budget.expire();
+            assertThatThrownBy(generation::await)
                     .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("total-latency budget")
                     .hasMessageContaining("not resent");
             assertThat(received).containsExactly("a");
