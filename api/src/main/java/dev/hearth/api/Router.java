@@ -271,6 +271,20 @@ final class Router implements AutoCloseable {
                 audit(plan, "failed", name, attempts, null);
                 throw surface(failure, failures);
             }
+            boolean anotherAllowed = plan.steps().subList(index + 1, plan.steps().size()).stream()
+                    .anyMatch(Try.class::isInstance);
+            List<String> forbidden = plan.steps().stream()
+                    .flatMap(other -> other instanceof Skip(RouteAttempt skipped) && skipped.trigger() == Fallback.POLICY
+                            ? java.util.stream.Stream.of(skipped.runtime()) : java.util.stream.Stream.empty())
+                    .toList();
+            if (!anotherAllowed && !forbidden.isEmpty()) {
+                String rule = "privacy." + request.sensitivity();
+                LOG.info("Runtime {} failed before answering ({}); rule {} forbids falling back to {}", name,
+                        trigger.key(), rule, forbidden);
+                audit(plan, "failed", name, attempts, null);
+                throw new FallbackForbiddenException(rule, request.sensitivity(), forbidden,
+                        allowedPlaces(request.sensitivity()), surface(failure, failures));
+            }
             LOG.info("Runtime {} failed before answering ({}); trying the next runtime the {} policy allows", name,
                     trigger.key(), routing.policyName());
         }
@@ -318,6 +332,7 @@ final class Router implements AutoCloseable {
             case ContextOverflowException ignored -> Fallback.CONTEXT_TOO_LONG;
             case ModelNotFoundException ignored -> Fallback.MODEL_MISSING;
             case RateLimitedException ignored -> Fallback.UNAVAILABLE;
+            case RuntimeUnavailableException ignored -> Fallback.UNAVAILABLE;
             case RequestTimeoutException ignored -> Fallback.TOO_SLOW;
             case PolicyViolationException ignored -> null;
             case InvalidRequestException ignored -> null;

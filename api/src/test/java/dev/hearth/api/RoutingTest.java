@@ -181,10 +181,51 @@ class RoutingTest {
         ScriptedRuntime cloud = cloud();
         try (InferenceClient client = InferenceClient.builder().runtime(local).runtime(cloud)
                 .routing(Routing.localFirst().fallbackOnAny()).build()) {
+            // policy, not bad luck, ended it: the caller can tell, and still has the local failure as the cause
             assertThatThrownBy(() -> client.chat().user("secret", Sensitivity.PRIVATE).call())
-                    .isInstanceOf(RuntimeFailureException.class).hasMessageContaining("unreachable");
+                    .isInstanceOfSatisfying(FallbackForbiddenException.class, e -> {
+                        assertThat(e.rule()).isEqualTo("privacy.PRIVATE");
+                        assertThat(e.refused()).containsExactly("cloud");
+                        assertThat(e).hasMessageContaining("unreachable").hasMessageContaining("forbids falling back");
+                        assertThat(e.getCause()).isInstanceOf(RuntimeFailureException.class).hasMessage("unreachable");
+                    })
+                    .isInstanceOf(PolicyViolationException.class);
             assertThat(cloud.generationsStarted()).isZero();
         }
+    }
+
+    @Test
+    void aPublicRequestWhoseOnlyRuntimeFailsKeepsItsOwnError() {
+        ScriptedRuntime local = ScriptedRuntime.builder().name("local").failFirst(1, RoutingTest::unreachable).build();
+        try (InferenceClient client = InferenceClient.builder().runtime(local)
+                .routing(Routing.localFirst().fallbackOnAny()).build()) {
+            assertThatThrownBy(() -> client.chat().user("hi").call())
+                    .isInstanceOf(RuntimeFailureException.class).hasMessage("unreachable");
+        }
+    }
+
+    @Test
+    void aRuntimeThatCannotOpenIsAnUnavailableRouteWhenRoutingFallsBackFromOne() {
+        ScriptedRuntime cloud = cloud();
+        try (InferenceClient client = InferenceClient.builder().runtime(ScriptedRuntime.builder().name("local").failOpen())
+                .runtime(cloud).routing(Routing.localFirst().fallbackOn(Fallback.UNAVAILABLE)).build()) {
+            ChatResponse answer = client.chat().user("hi").call();
+            assertThat(answer.route().runtime()).isEqualTo("cloud");
+            assertThat(answer.route().attempts()).singleElement().satisfies(attempt -> {
+                assertThat(attempt.trigger()).isEqualTo(Fallback.UNAVAILABLE);
+                assertThat(attempt.detail()).contains("could not be opened", "fail on open");
+            });
+            // a private request cannot take that fallback, and says why
+            assertThatThrownBy(() -> client.chat().user("secret", Sensitivity.PRIVATE).call())
+                    .isInstanceOfSatisfying(FallbackForbiddenException.class, e -> assertThat(e.getCause())
+                            .isInstanceOf(RuntimeUnavailableException.class)
+                            .hasCauseInstanceOf(ModelLoadException.class));
+            assertThat(cloud.generationsStarted()).isEqualTo(1);
+        }
+        // without that fallback, a runtime that cannot open fails the build
+        assertThatThrownBy(() -> InferenceClient.builder().runtime(ScriptedRuntime.builder().name("local").failOpen())
+                .runtime(cloud()).routing(Routing.localFirst().fallbackOn(Fallback.TOO_SLOW)).build())
+                .isInstanceOf(ModelLoadException.class);
     }
 
     // ---- fallback --------------------------------------------------------------------------------------------------
