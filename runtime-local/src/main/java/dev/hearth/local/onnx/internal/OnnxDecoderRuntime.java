@@ -256,7 +256,7 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
         if (cancellation.isCancelled()) {
             return response("", FinishReason.CANCELLED, promptIds.length, 0, started, started, started, 0, 0, 0);
         }
-        int[] history = Arrays.copyOf(promptIds, contextLength + 1);
+        int[] history = DecodeLoop.history(promptIds, options, contextLength);
         int historyLength = promptIds.length;
 
         Optional<IncrementalDecoder> detokenizer = tokenizer.map(t -> new IncrementalDecoder(t,
