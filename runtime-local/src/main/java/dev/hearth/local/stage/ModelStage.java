@@ -146,6 +146,7 @@ public final class ModelStage implements AutoCloseable {
      */
     public int begin(int[] promptIds, CacheControl control) {
         end();
+        file.checkUnchanged();
         started = prefixes.begin(promptIds, control, cache);
         return started.reusedTokens;
     }
