@@ -203,6 +203,22 @@ public final class GgufFile implements AutoCloseable {
             throw new ModelFormatException("tensor data", reader.position(),
                     "the data section would start at " + dataStart + ", past the end of the file (" + fileSize + " bytes)");
         }
+        // as llama.cpp requires: tensors lie back to back in the order declared, each padded to the alignment, so a
+        // tensor whose type or shape was altered (its size no longer matching the space it was given) is caught here
+        long expectedOffset = 0;
+        RawTensor previous = null;
+        for (RawTensor t : raw) {
+            if (t.relativeOffset() != expectedOffset) {
+                throw new ModelFormatException("tensor " + t.name() + " offset", t.infoOffset(),
+                        "data offset " + t.relativeOffset() + " is not where "
+                                + (previous == null ? "the data section begins (0)" : "tensor " + previous.name()
+                                + " (" + previous.type() + ", " + previous.byteSize() + " bytes) ends ("
+                                + expectedOffset + ")")
+                                + ": a tensor's type or shape does not match the data laid out for it");
+            }
+            expectedOffset = alignUp(expectedOffset + t.byteSize(), alignment);
+            previous = t;
+        }
         List<GgufTensorInfo> tensors = new ArrayList<>(raw.size());
         for (RawTensor t : raw) {
             long available = fileSize - dataStart;
