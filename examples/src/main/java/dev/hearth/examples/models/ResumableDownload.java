@@ -1,0 +1,211 @@
+package dev.hearth.examples.models;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Downloads one file into {@code target} through {@code target.part}: bytes already in the part file are kept and
+ * only the rest is asked for (HTTP Range), so an interrupted pull continues where it stopped. The whole content is
+ * hashed; when a sha256 is known (from the listing or the hub's {@code X-Linked-Etag}) a mismatch deletes the part
+ * file and fails, and nothing poses as the model. The verified hash is written beside the file ({@code .sha256}, in
+ * {@code sha256sum} format) so later pulls and {@code hearth models} need not hash it again.
+ */
+final class ResumableDownload {
+    private static final Logger LOG = LoggerFactory.getLogger(ResumableDownload.class);
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
+    private final HubClient hub;
+
+    ResumableDownload(HubClient hub) {
+        this.hub = hub;
+    }
+
+    static Path partFile(Path target) {
+        return target.resolveSibling(target.getFileName() + ".part");
+    }
+
+    static Path hashFile(Path target) {
+        return target.resolveSibling(target.getFileName() + ".sha256");
+    }
+
+    /** Fetches {@code uri} into {@code target} and returns the content's sha256. */
+    String fetch(URI uri, Path target, Optional<String> expectedSha256, long expectedSize, DownloadProgress progress) {
+        Path part = partFile(target);
+        MessageDigest digest = sha256();
+        long have;
+        try {
+            Files.createDirectories(target.getParent());
+            have = Files.isRegularFile(part) ? Files.size(part) : 0;
+            if (expectedSize >= 0 && have > expectedSize) {
+                LOG.warn("{} is longer than the file it is part of; starting again", part);
+                Files.delete(part);
+                have = 0;
+            }
+            hashInto(part, have, digest);
+        } catch (IOException e) {
+            throw new TransferFailedException("Cannot prepare " + part + " (" + e.getMessage() + ")", e);
+        }
+        Optional<String> expected = expectedSha256;
+        boolean complete = expectedSize >= 0 && have == expectedSize && have > 0;
+        if (!complete) {
+            Optional<String> range = have > 0 ? Optional.of("bytes=" + have + "-") : Optional.empty();
+            try (HubClient.Response response = hub.get(uri, range)) {
+                if (expected.isEmpty()) {
+                    expected = response.linkedSha256();
+                }
+                long total = expectedSize >= 0 ? expectedSize : response.linkedSize();
+                long start = have;
+                switch (response.status()) {
+                    case 206 -> {
+                        long[] contentRange = contentRange(response.header("Content-Range").orElse(""));
+                        if (contentRange[0] != have) {
+                            throw new TransferFailedException(uri.getPath() + " answered a range starting at "
+                                    + contentRange[0] + " when " + have + " was asked for", null);
+                        }
+                        if (contentRange[1] >= 0) {
+                            total = contentRange[1];
+                        }
+                    }
+                    case 200 -> {
+                        if (have > 0) {
+                            LOG.info("The server ignored the range request; downloading {} from the start", target.getFileName());
+                            digest.reset();
+                            start = 0;
+                        }
+                        if (total < 0) {
+                            total = response.header("Content-Length").map(Long::parseLong).orElse(-1L);
+                        }
+                    }
+                    case 416 -> {
+                        // the part already holds every byte (a pull stopped between the transfer and the check)
+                        long[] contentRange = contentRange(response.header("Content-Range").orElse(""));
+                        if (contentRange[1] != have) {
+                            deleteQuietly(part);
+                            throw new TransferFailedException("The server refused the range of " + part.getFileName()
+                                    + " (HTTP 416); the part file was deleted, run pull again", null);
+                        }
+                        start = -1;
+                    }
+                    default -> throw new IllegalStateException("unexpected status " + response.status());
+                }
+                if (start >= 0) {
+                    copy(response.body(), part, start, total, digest, target.getFileName().toString(), progress);
+                }
+            }
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (expected.isPresent() && !expected.get().equals(actual)) {
+            deleteQuietly(part);
+            throw new ChecksumMismatchException(target.getFileName().toString(), expected.get(), actual);
+        }
+        if (expected.isEmpty()) {
+            LOG.warn("The hub published no sha256 for {}; it was stored unverified (its sha256 is {})", target.getFileName(), actual);
+        }
+        try {
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.writeString(hashFile(target), actual + "  " + target.getFileName() + "\n");
+        } catch (IOException e) {
+            throw new TransferFailedException("Cannot move " + part + " into place (" + e.getMessage() + ")", e);
+        }
+        return actual;
+    }
+
+    private static void copy(InputStream body, Path part, long start, long total, MessageDigest digest, String name,
+                             DownloadProgress progress) {
+        StandardOpenOption mode = start > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+        long soFar = start;
+        progress.start(name, start, total);
+        try (InputStream in = body;
+             OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, read);
+                digest.update(buffer, 0, read);
+                soFar += read;
+                progress.advance(soFar);
+            }
+        } catch (IOException e) {
+            throw new TransferFailedException("The transfer of " + name + " stopped after " + soFar + " bytes ("
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
+                    + "); run pull again to resume from there", e);
+        } finally {
+            progress.finish();
+        }
+        if (total >= 0 && soFar != total) {
+            throw new TransferFailedException("The transfer of " + name + " ended at " + soFar + " of " + total
+                    + " bytes; run pull again to resume from there", null);
+        }
+    }
+
+    /** {@code [first byte, complete length]} of a Content-Range header; the length is -1 when unknown. */
+    static long[] contentRange(String header) {
+        Matcher matcher = CONTENT_RANGE.matcher(header.strip());
+        if (matcher.matches()) {
+            long length = matcher.group(3).equals("*") ? -1 : Long.parseLong(matcher.group(3));
+            return new long[] {Long.parseLong(matcher.group(1)), length};
+        }
+        Matcher unsatisfied = Pattern.compile("bytes \\*/(\\d+)").matcher(header.strip());
+        if (unsatisfied.matches()) {
+            return new long[] {-1, Long.parseLong(unsatisfied.group(1))};
+        }
+        return new long[] {-1, -1};
+    }
+
+    private static void hashInto(Path part, long length, MessageDigest digest) throws IOException {
+        if (length == 0) {
+            return;
+        }
+        try (InputStream in = Files.newInputStream(part)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                digest.update(buffer, 0, read);
+            }
+        }
+    }
+
+    static String sha256Of(Path file) {
+        MessageDigest digest = sha256();
+        try {
+            hashInto(file, Files.size(file), digest);
+        } catch (IOException e) {
+            throw new TransferFailedException("Cannot read " + file + " (" + e.getMessage() + ")", e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}", file, e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
