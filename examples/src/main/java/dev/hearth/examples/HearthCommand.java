@@ -4,6 +4,7 @@ import dev.hearth.api.ChatResponse;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.HearthException;
 import dev.hearth.api.InferenceClient;
+import dev.hearth.examples.chat.ChatCommand;
 import dev.hearth.examples.models.ModelsCommand;
 import dev.hearth.examples.models.PullCommand;
 import dev.hearth.examples.perf.BenchCommand;
@@ -20,7 +21,7 @@ import java.util.concurrent.Callable;
 /** The {@code hearth} command line. */
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0-SNAPSHOT",
         description = "Runs language models privately, on this machine.",
-        subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, PullCommand.class, ModelsCommand.class, PrefixBench.class,
+        subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, ChatCommand.class, PullCommand.class, ModelsCommand.class, PrefixBench.class,
                 ServeCommand.class, TokenizerBenchCommand.class, BenchCommand.class, ProbeCommand.class,
                 SynthCommand.class, MemoryBench.class, ClusterCommand.class})
 public final class HearthCommand implements Runnable {
