@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
                 "Commands: /system TEXT, /save FILE, /load FILE, /stats, /clear, /help, /exit."})
 public final class ChatCommand implements Callable<Integer> {
     private static final String NEWLINE_WIDGET = "hearth-insert-newline";
+    private static final String QUIET_LOGGERS = "org.slf4j.simpleLogger.log.dev.hearth";
 
     @Mixin
     RuntimeOptions runtime;
@@ -66,9 +67,10 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        // INFO lines about opening the model would land between the prompt and the answers; warnings still show
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // INFO lines about opening the model would land among the answers; warnings still show. slf4j-simple reads a
+        // logger's level when the logger is made, so this still reaches the runtime's loggers, made after this point.
+        if (System.getProperty(QUIET_LOGGERS) == null) {
+            System.setProperty(QUIET_LOGGERS, "warn");
         }
         Conversation conversation = load != null ? Conversation.load(load) : new Conversation();
         if (system != null) {
