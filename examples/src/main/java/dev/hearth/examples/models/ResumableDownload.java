@@ -5,8 +5,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,72 +47,43 @@ final class ResumableDownload {
         return target.resolveSibling(target.getFileName() + ".sha256");
     }
 
-    /** Fetches {@code uri} into {@code target} and returns the content's sha256. */
+    /**
+     * Fetches {@code uri} into {@code target} and returns the content's sha256. The part file is locked while this
+     * runs, so a second pull of the same file (another terminal) fails at once instead of writing into it too.
+     */
     String fetch(URI uri, Path target, Optional<String> expectedSha256, long expectedSize, DownloadProgress progress) {
         Path part = partFile(target);
-        MessageDigest digest = sha256();
-        long have;
+        String actual;
+        Optional<String> expected = expectedSha256;
         try {
             Files.createDirectories(target.getParent());
-            have = Files.isRegularFile(part) ? Files.size(part) : 0;
-            if (expectedSize >= 0 && have > expectedSize) {
-                LOG.warn("{} is longer than the file it is part of; starting again", part);
-                Files.delete(part);
-                have = 0;
-            }
-            hashInto(part, have, digest);
         } catch (IOException e) {
-            throw new TransferFailedException("Cannot prepare " + part + " (" + e.getMessage() + ")", e);
+            throw new TransferFailedException("Cannot create " + target.getParent() + " (" + e.getMessage() + ")", e);
         }
-        Optional<String> expected = expectedSha256;
-        boolean complete = expectedSize >= 0 && have == expectedSize && have > 0;
-        if (!complete) {
-            Optional<String> range = have > 0 ? Optional.of("bytes=" + have + "-") : Optional.empty();
-            try (HubClient.Response response = hub.get(uri, range)) {
-                if (expected.isEmpty()) {
-                    expected = response.linkedSha256();
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileLock lock = lock(channel, part)) {
+            try {
+                MessageDigest digest = sha256();
+                long have = channel.size();
+                if (expectedSize >= 0 && have > expectedSize) {
+                    LOG.warn("{} is longer than the file it is part of; starting again", part);
+                    channel.truncate(0);
+                    have = 0;
                 }
-                long total = expectedSize >= 0 ? expectedSize : response.linkedSize();
-                long start = have;
-                switch (response.status()) {
-                    case 206 -> {
-                        long[] contentRange = contentRange(response.header("Content-Range").orElse(""));
-                        if (contentRange[0] != have) {
-                            throw new TransferFailedException(uri.getPath() + " answered a range starting at "
-                                    + contentRange[0] + " when " + have + " was asked for", null);
-                        }
-                        if (contentRange[1] >= 0) {
-                            total = contentRange[1];
-                        }
-                    }
-                    case 200 -> {
-                        if (have > 0) {
-                            LOG.info("The server ignored the range request; downloading {} from the start", target.getFileName());
-                            digest.reset();
-                            start = 0;
-                        }
-                        if (total < 0) {
-                            total = response.header("Content-Length").map(Long::parseLong).orElse(-1L);
-                        }
-                    }
-                    case 416 -> {
-                        // the part already holds every byte (a pull stopped between the transfer and the check)
-                        long[] contentRange = contentRange(response.header("Content-Range").orElse(""));
-                        if (contentRange[1] != have) {
-                            deleteQuietly(part);
-                            throw new TransferFailedException("The server refused the range of " + part.getFileName()
-                                    + " (HTTP 416); the part file was deleted, run pull again", null);
-                        }
-                        start = -1;
-                    }
-                    default -> throw new IllegalStateException("unexpected status " + response.status());
+                hashInto(channel, have, digest);
+                boolean complete = expectedSize >= 0 && have == expectedSize && have > 0;
+                if (!complete) {
+                    expected = transfer(uri, channel, have, expected, expectedSize, digest, target.getFileName().toString(), progress);
                 }
-                if (start >= 0) {
-                    copy(response.body(), part, start, total, digest, target.getFileName().toString(), progress);
-                }
+                actual = HexFormat.of().formatHex(digest.digest());
+            } catch (IOException | PullException e) {
+                // only the pull holding the lock may delete the part; an empty one would be listed as a download
+                deleteIfEmpty(part);
+                throw e;
             }
+        } catch (IOException e) {
+            throw new TransferFailedException("Cannot write " + part + " (" + e.getMessage() + ")", e);
         }
-        String actual = HexFormat.of().formatHex(digest.digest());
         if (expected.isPresent() && !expected.get().equals(actual)) {
             deleteQuietly(part);
             throw new ChecksumMismatchException(target.getFileName().toString(), expected.get(), actual);
@@ -130,16 +104,78 @@ final class ResumableDownload {
         return actual;
     }
 
-    private static void copy(InputStream body, Path part, long start, long total, MessageDigest digest, String name,
-                             DownloadProgress progress) {
-        StandardOpenOption mode = start > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+    private static FileLock lock(FileChannel channel, Path part) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new TransferFailedException("Another pull is downloading into " + part + "; wait for it to finish", null);
+        }
+        return lock;
+    }
+
+    /** Asks for the bytes after {@code have} and appends them; returns the expected sha256, now perhaps known. */
+    private Optional<String> transfer(URI uri, FileChannel channel, long have, Optional<String> expected, long expectedSize,
+                                      MessageDigest digest, String name, DownloadProgress progress) throws IOException {
+        Optional<String> range = have > 0 ? Optional.of("bytes=" + have + "-") : Optional.empty();
+        try (HubClient.Response response = hub.get(uri, range)) {
+            Optional<String> announced = expected.isPresent() ? expected : response.linkedSha256();
+            long total = expectedSize >= 0 ? expectedSize : response.linkedSize();
+            long start = have;
+            switch (response.status()) {
+                case 206 -> {
+                    long[] contentRange = contentRange(response.header("Content-Range").orElse(""));
+                    if (contentRange[0] != have) {
+                        throw new TransferFailedException(uri.getPath() + " answered a range starting at "
+                                + contentRange[0] + " when " + have + " was asked for", null);
+                    }
+                    if (contentRange[1] >= 0) {
+                        total = contentRange[1];
+                    }
+                }
+                case 200 -> {
+                    if (have > 0) {
+                        LOG.info("The server ignored the range request; downloading {} from the start", name);
+                        digest.reset();
+                        start = 0;
+                    }
+                    if (total < 0) {
+                        total = response.header("Content-Length").map(Long::parseLong).orElse(-1L);
+                    }
+                }
+                case 416 -> {
+                    // the part already holds every byte (a pull stopped between the transfer and the check)
+                    long[] contentRange = contentRange(response.header("Content-Range").orElse(""));
+                    if (contentRange[1] != have) {
+                        channel.truncate(0);
+                        throw new TransferFailedException("The server refused the range of " + name
+                                + " (HTTP 416); the partial download was discarded, run pull again", null);
+                    }
+                    return announced;
+                }
+                default -> throw new IllegalStateException("unexpected status " + response.status());
+            }
+            copy(response.body(), channel, start, total, digest, name, progress);
+            return announced;
+        }
+    }
+
+    private static void copy(InputStream body, FileChannel channel, long start, long total, MessageDigest digest, String name,
+                             DownloadProgress progress) throws IOException {
+        channel.truncate(start);
+        channel.position(start);
         long soFar = start;
         progress.start(name, start, total);
-        try (InputStream in = body;
-             OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+        try (InputStream in = body) {
             byte[] buffer = new byte[1 << 16];
             for (int read; (read = in.read(buffer)) >= 0; ) {
-                out.write(buffer, 0, read);
+                ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, read);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
                 digest.update(buffer, 0, read);
                 soFar += read;
                 progress.advance(soFar);
@@ -171,26 +207,28 @@ final class ResumableDownload {
         return new long[] {-1, -1};
     }
 
-    private static void hashInto(Path part, long length, MessageDigest digest) throws IOException {
-        if (length == 0) {
-            return;
-        }
-        try (InputStream in = Files.newInputStream(part)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int read; (read = in.read(buffer)) >= 0; ) {
-                digest.update(buffer, 0, read);
+    private static void hashInto(FileChannel channel, long length, MessageDigest digest) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        long position = 0;
+        while (position < length) {
+            buffer.clear();
+            int read = channel.read(buffer, position);
+            if (read < 0) {
+                break;
             }
+            digest.update(buffer.array(), 0, read);
+            position += read;
         }
     }
 
-    static String sha256Of(Path file) {
-        MessageDigest digest = sha256();
+    private static void deleteIfEmpty(Path part) {
         try {
-            hashInto(file, Files.size(file), digest);
+            if (Files.isRegularFile(part) && Files.size(part) == 0) {
+                Files.delete(part);
+            }
         } catch (IOException e) {
-            throw new TransferFailedException("Cannot read " + file + " (" + e.getMessage() + ")", e);
+            LOG.debug("Could not delete the empty {}", part, e);
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static void deleteQuietly(Path file) {

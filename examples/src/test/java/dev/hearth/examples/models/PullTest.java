@@ -119,6 +119,21 @@ class PullTest {
     }
 
     @Test
+    void aSecondPullOfTheSameFileIsRefusedWhileTheFirstHoldsThePart() throws IOException {
+        Path target = hubFile("tiny-Q8_0.gguf");
+        Files.createDirectories(target.getParent());
+        try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(ResumableDownload.partFile(target),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock ignored = held.lock()) {
+            assertThatThrownBy(() -> puller(Optional.empty()).pull(ModelReference.parse("acme/tiny-GGUF:Q8_0"), DownloadProgress.NONE))
+                    .isInstanceOf(TransferFailedException.class).hasMessageContaining("Another pull is downloading");
+            assertThat(ResumableDownload.partFile(target)).exists();
+        }
+        assertThat(hub.requestsTo("/cdn/")).isEmpty();
+        assertThat(puller(Optional.empty()).pull(ModelReference.parse("acme/tiny-GGUF:Q8_0"), DownloadProgress.NONE)).isEqualTo(target);
+    }
+
+    @Test
     void wrongBytesFailWithTheShaMismatchAndLeaveNothingBehind() throws IOException {
         hub.corrupt = true;
         String expected = FakeHub.sha256(hub.files.get("tiny-Q8_0.gguf"));
