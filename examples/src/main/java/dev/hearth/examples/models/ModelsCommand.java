@@ -35,7 +35,8 @@ public final class ModelsCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-" + width + "s  %10s  %s%n", entry.name(), size(entry.size()),
                     entry.partial() ? "partial download (pull again to resume)" : entry.sha256().map(s -> "sha256 " + s).orElse(""));
         }
-        System.out.printf(Locale.ROOT, "%d files, %s on disk in %s%n", entries.size(), size(catalogue.diskUsed()), catalogue.root());
+        System.out.printf(Locale.ROOT, "%d file%s, %s on disk in %s%n", entries.size(), entries.size() == 1 ? "" : "s",
+                size(catalogue.diskUsed()), catalogue.root());
         return 0;
     }
 

@@ -219,6 +219,46 @@ class PullTest {
     }
 
     @Test
+    void withoutAReferenceOfflineFindsTheDefaultModelOnThisMachineWithoutTheNetwork() throws IOException {
+        Path stories = Path.of(System.getProperty("hearth.shared.models"), "gguf", "stories260K.gguf");
+        Files.copy(stories, cache.resolve("stories260K.gguf"));
+        Run run = run(Map.of("HEARTH_CACHE", cache.toString(), "HF_ENDPOINT", hub.endpoint().toString()), "--offline");
+        assertThat(run.exit).isZero();
+        assertThat(Path.of(run.out.strip()).getFileName()).hasToString("stories260K.gguf");
+        assertThat(hub.requests).isEmpty();
+    }
+
+    @Test
+    void modelsCommandListsMeasuresAndRemovesWhatPullFetched() {
+        puller(Optional.empty()).pull(ModelReference.parse("acme/tiny-GGUF:Q8_0"), DownloadProgress.NONE);
+        String sha = FakeHub.sha256(hub.files.get("tiny-Q8_0.gguf"));
+
+        Run listed = runModels("--cache-dir", cache.toString());
+        assertThat(listed.out).contains("hf://acme/tiny-GGUF/tiny-Q8_0.gguf").contains("195.3 KiB").contains("sha256 " + sha)
+                .contains("1 file, 195.4 KiB on disk in " + cache);
+        Run removed = runModels("--cache-dir", cache.toString(), "remove", "acme/tiny-GGUF/tiny-Q8_0.gguf");
+        assertThat(removed.exit).isZero();
+        assertThat(removed.out).contains("removed acme/tiny-GGUF/tiny-Q8_0.gguf");
+        assertThat(runModels("--cache-dir", cache.toString(), "disk").out).startsWith("0\t");
+        assertThat(runModels("--cache-dir", cache.toString()).out).contains("No models in " + cache);
+    }
+
+    private static Run runModels(String... args) {
+        StringWriter err = new StringWriter();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        CommandLine line = new CommandLine(new ModelsCommand());
+        line.setErr(new PrintWriter(err, true));
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            int exit = line.execute(args);
+            return new Run(exit, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    @Test
     void aMalformedReferenceIsAUsageError() {
         Run run = run(Map.of("HEARTH_CACHE", cache.toString()), "hf://just-a-name");
         assertThat(run.exit).isEqualTo(2);
