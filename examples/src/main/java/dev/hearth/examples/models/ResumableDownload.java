@@ -17,8 +17,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,10 +40,25 @@ final class ResumableDownload {
     private static final Logger LOG = LoggerFactory.getLogger(ResumableDownload.class);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
+    /** How long a transfer may go without a byte before it is given up (and left to resume). */
+    static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+    // one daemon thread watches every transfer: the JDK client bounds the wait for headers, not for the body
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "hearth-pull-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final HubClient hub;
+    private final Duration stallTimeout;
 
     ResumableDownload(HubClient hub) {
+        this(hub, DEFAULT_STALL_TIMEOUT);
+    }
+
+    ResumableDownload(HubClient hub, Duration stallTimeout) {
         this.hub = hub;
+        this.stallTimeout = stallTimeout;
     }
 
     static Path partFile(Path target) {
@@ -163,15 +185,27 @@ final class ResumableDownload {
         }
     }
 
-    private static void copy(InputStream body, FileChannel channel, long start, long total, MessageDigest digest, String name,
-                             DownloadProgress progress) throws IOException {
+    private void copy(InputStream body, FileChannel channel, long start, long total, MessageDigest digest, String name,
+                      DownloadProgress progress) throws IOException {
         channel.truncate(start);
         channel.position(start);
         long soFar = start;
         progress.start(name, start, total);
+        // a stalled body read is unblocked by interrupting this thread (the JDK stream then throws an IOException)
+        Thread reader = Thread.currentThread();
+        AtomicLong lastByte = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        long stallNanos = stallTimeout.toNanos();
+        long period = Math.max(10, stallTimeout.toMillis() / 4);
+        ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastByte.get() > stallNanos && stalled.compareAndSet(false, true)) {
+                reader.interrupt();
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
         try (InputStream in = body) {
             byte[] buffer = new byte[1 << 16];
             for (int read; (read = in.read(buffer)) >= 0; ) {
+                lastByte.set(System.nanoTime());
                 ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, read);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
@@ -181,10 +215,15 @@ final class ResumableDownload {
                 progress.advance(soFar);
             }
         } catch (IOException e) {
+            String reason = stalled.get() ? "no data for " + stallTimeout.toSeconds() + " s"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             throw new TransferFailedException("The transfer of " + name + " stopped after " + soFar + " bytes ("
-                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
-                    + "); run pull again to resume from there", e);
+                    + reason + "); run pull again to resume from there", e);
         } finally {
+            watchdog.cancel(false);
+            if (stalled.get()) {
+                Thread.interrupted(); // the interrupt was ours, not the caller's
+            }
             progress.finish();
         }
         if (total >= 0 && soFar != total) {

@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +41,10 @@ final class FakeHub implements AutoCloseable {
     final List<Seen> requests = new CopyOnWriteArrayList<>();
     /** When positive, the next CDN answer stops after this many body bytes and drops the connection. */
     final AtomicLong cutAfter = new AtomicLong();
+    /** When positive, the next CDN answer sends this many body bytes, then nothing until {@link #release()}. */
+    final AtomicLong stallAfter = new AtomicLong();
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
     volatile String requiredToken;
     volatile boolean corrupt;
     volatile boolean publishSha256 = true;
@@ -50,6 +58,7 @@ final class FakeHub implements AutoCloseable {
         files.put("README.md", "# tiny\n".getBytes(StandardCharsets.UTF_8));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(handlers);
         server.start();
         cdnBase = "";
     }
@@ -137,7 +146,18 @@ final class FakeHub implements AutoCloseable {
         int length = body.length - start;
         exchange.sendResponseHeaders(status, length);
         long cut = cutAfter.getAndSet(0);
+        long stall = stallAfter.getAndSet(0);
         OutputStream out = exchange.getResponseBody();
+        if (stall > 0 && stall < length) {
+            out.write(body, start, (int) stall);
+            out.flush();
+            try {
+                released.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return stall;
+        }
         if (cut > 0 && cut < length) {
             out.write(body, start, (int) cut);
             out.flush();
@@ -182,8 +202,15 @@ final class FakeHub implements AutoCloseable {
         return bytes;
     }
 
+    /** Lets a stalled answer end (its connection is then closed with bytes missing). */
+    void release() {
+        released.countDown();
+    }
+
     @Override
     public void close() {
+        release();
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

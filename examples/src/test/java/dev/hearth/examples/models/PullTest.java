@@ -134,6 +134,28 @@ class PullTest {
     }
 
     @Test
+    void aStalledTransferIsGivenUpAndResumedLater() throws IOException {
+        byte[] expected = hub.files.get("tiny-Q8_0.gguf");
+        hub.stallAfter.set(70_000);
+        HubClient client = new HubClient(hub.endpoint(), Optional.empty());
+        Path target = hubFile("tiny-Q8_0.gguf");
+        ResumableDownload impatient = new ResumableDownload(client, java.time.Duration.ofMillis(500));
+        java.net.URI uri = client.resolveUri(FakeHub.REPOSITORY, "main", "tiny-Q8_0.gguf");
+
+        assertThatThrownBy(() -> impatient.fetch(uri, target, Optional.empty(), expected.length, DownloadProgress.NONE))
+                .isInstanceOf(TransferFailedException.class).hasMessageContaining("no data for");
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        assertThat(Files.size(ResumableDownload.partFile(target))).isEqualTo(70_000);
+        hub.release();
+
+        impatient.fetch(uri, target, Optional.empty(), expected.length, DownloadProgress.NONE);
+        assertThat(Files.readAllBytes(target)).isEqualTo(expected);
+        // the stalled answer may be recorded after the resumed one: pick the resumed one by its Range
+        assertThat(hub.requestsTo("/cdn/").stream().filter(seen -> seen.range() != null).toList())
+                .singleElement().satisfies(seen -> assertThat(seen.range()).isEqualTo("bytes=70000-"));
+    }
+
+    @Test
     void wrongBytesFailWithTheShaMismatchAndLeaveNothingBehind() throws IOException {
         hub.corrupt = true;
         String expected = FakeHub.sha256(hub.files.get("tiny-Q8_0.gguf"));
