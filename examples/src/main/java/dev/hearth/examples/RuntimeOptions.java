@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /** The options that choose what serves a command: a GGUF model and its settings, or a whole configuration file. */
-final class RuntimeOptions {
+public final class RuntimeOptions {
     @Option(names = "--model", paramLabel = "FILE", description = "GGUF model file (default: stories260K, fetched once if not beside the project)")
     Path model;
 
@@ -24,7 +24,7 @@ final class RuntimeOptions {
             description = "a properties file with runtimes (runtime.N.*) and routing rules (routing.*), shared by run, agent and serve")
     Path config;
 
-    InferenceClient openClient() {
+    public InferenceClient openClient() {
         return ClientConfig.forCommandLine(config, model, threads, context, prefixCacheMib).build();
     }
 }
