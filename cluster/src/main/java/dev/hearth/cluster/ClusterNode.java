@@ -68,7 +68,7 @@ public final class ClusterNode implements AutoCloseable {
                     settings.clusterName());
         }
         this.host = new StageHost(filesBySha, settings.memoryBudgetBytes(), settings.threads(), Duration.ofSeconds(30),
-                settings.injectedBlockDelay());
+                settings.injectedBlockDelay(), settings.wireFormat());
         try {
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bind, settings.grpcPort()))
                     .maxInboundMessageSize(64 << 20)
