@@ -213,9 +213,16 @@ public final class ClusterBench implements Callable<Integer> {
             return String.format("logits vs 1 process: bit-identical over %d steps; greedy tokens: all %d equal", steps,
                     steps);
         }
+        String tokens = "all " + steps + " equal";
+        if (firstDifferentToken >= 0) {
+            // how close the call was: one process's logits of its own token and of the split's token at that step
+            float[] reference = one.logits().get(firstDifferentToken);
+            tokens = String.format("first differs at step %d of %d, where one process's logits of the two tokens are"
+                            + " %.4g apart", firstDifferentToken, steps,
+                    reference[one.tokens().get(firstDifferentToken)] - reference[many.tokens().get(firstDifferentToken)]);
+        }
         return String.format("logits vs 1 process: max abs difference %.6g over %d steps; greedy tokens: %s",
-                maxDifference, firstDifferentToken < 0 ? steps : firstDifferentToken + 1, firstDifferentToken < 0
-                        ? "all " + steps + " equal" : "first differs at step " + firstDifferentToken + " of " + steps);
+                maxDifference, firstDifferentToken < 0 ? steps : firstDifferentToken + 1, tokens);
     }
 
     private static Measured measure(StagePipeline pipeline, int[] prompt, Setup setup) {
