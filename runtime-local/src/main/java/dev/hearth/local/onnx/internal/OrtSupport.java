@@ -20,12 +20,23 @@ import java.util.stream.Collectors;
 
 /** Shared ONNX Runtime plumbing: the process-wide environment, session options, tensor construction and reading. */
 final class OrtSupport {
+    static {
+        // before any ONNX Runtime class initialises: the native library reads it once, at load
+        OrtTelemetry.disable();
+    }
+
     private OrtSupport() {
     }
 
     static OrtEnvironment environment() {
         // one environment per process; ONNX Runtime owns it and it is never closed
-        return OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try {
+            environment.setTelemetry(false); // Windows builds (ETW)
+        } catch (ai.onnxruntime.OrtException e) {
+            // not every build has a telemetry switch; the environment variable above covers the others
+        }
+        return environment;
     }
 
     /** Options for a CPU session: {@code threads} intra-op threads, operators run one after another. */
