@@ -75,6 +75,27 @@ class RouterFallbackTest {
     }
 
     @Test
+    void aMissingLocalModelFileLeavesTheCloudFallbackServing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) {
+        server.enqueue(FakeServer.stream("text/event-stream", recorded("openai-chat-stream-text.sse")));
+        java.nio.file.Path missing = directory.resolve("not-downloaded-yet.gguf");
+        try (InferenceClient client = InferenceClient.builder()
+                .runtime(dev.hearth.local.Gguf.model(missing).threads(1))
+                .runtime(cloudAt(server.baseUri("/v1")))
+                .routing(Routing.localFirst().fallbackOn(Fallback.UNAVAILABLE)).build()) {
+            ChatResponse answer = client.chat().user("Once upon a time").maxTokens(4).call();
+            assertThat(answer.route().runtime()).isEqualTo("cloud");
+            assertThat(answer.route().attempts()).singleElement().satisfies(attempt -> {
+                assertThat(attempt.trigger()).isEqualTo(Fallback.UNAVAILABLE);
+                assertThat(attempt.detail()).contains("could not be opened", "not-downloaded-yet.gguf");
+            });
+        }
+        // without a fallback for it, the missing file fails the build as before
+        assertThatThrownBy(() -> InferenceClient.builder().runtime(dev.hearth.local.Gguf.model(missing).threads(1))
+                .runtime(cloudAt(server.baseUri("/v1"))).routing(Routing.localFirst()).build())
+                .isInstanceOf(dev.hearth.api.ModelNotFoundException.class);
+    }
+
+    @Test
     void rateLimitedCloudFallsBackToLocal() {
         server.enqueue(FakeServer.json(429, recorded("openai-error-429.json"), Map.of("retry-after", "20")));
         try (InferenceClient client = client(cloudAt(server.baseUri("/v1")), 256,
