@@ -32,16 +32,16 @@ public final class MicroKernelRateMain {
         String[] shapes = a.length > 1 ? a[1].split(",") : new String[] {"4x4"};
         int blocks = 2 * pairs;
         int cols = blocks * 32;
-        float[] w = new float[4 * cols];
+        float[] w = new float[8 * cols];
         float[] scales = new float[4 * blocks];
         float[] x = new float[4 * cols];
         for (int i = 0; i < w.length; i++) {
             w[i] = (i % 7) - 3;
-            x[i] = 0.001f * (i % 13);
+            x[i % x.length] = 0.001f * (i % 13);
         }
         java.util.Arrays.fill(scales, 0.5f);
         int[] tokens = {0, cols, 2 * cols, 3 * cols};
-        float[] acc = new float[16 * 16];
+        float[] acc = new float[32 * 16];
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         int calls = 200_000 / pairs;
         for (int round = 0; round < 30; round++) {
@@ -49,8 +49,8 @@ public final class MicroKernelRateMain {
             double flops = 0;
             long cpu = 1;
             for (String shape : shapes) {
-                int pairsOfShape = shape.charAt(0) - '0';
-                int product = pairsOfShape * (shape.charAt(2) - '0');
+                String dims = shape.startsWith("f") ? shape.substring(1) : shape;
+                int product = (dims.charAt(0) - '0') * (dims.charAt(2) - '0');
                 long cpu0 = bean.getCurrentThreadCpuTime();
                 for (int call = 0; call < calls; call++) {
                     MicroKernelVariants.run(shape, w, 0, cols, scales, 0, blocks, x, tokens, 0, pairs, acc, 0);

@@ -62,7 +62,7 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
     @Override
     public final void matMul(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
         MatrixArguments.checkMatMul(this, inputs, batchSize, out, rowStart, rowEnd);
-        if (batchSize >= PanelGemm.MIN_TOKENS && decodesScaledPanels()) {
+        if (batchSize >= PanelGemm.MIN_TOKENS && (decodesScaledPanels() || decodesAffinePanels())) {
             PanelGemm.DEFAULT.multiply(this, inputs, batchSize, out, rowStart, rowEnd);
         } else {
             matMulRows(inputs, batchSize, out, rowStart, rowEnd);
@@ -130,6 +130,23 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
     void decodeScaledPanelRow(int row, int fromBlock, int toBlock, float[] tile, int tileAt, float[] scales,
                               int scaleAt) {
         throw new UnsupportedOperationException(type + " has no scaled panel decoding");
+    }
+
+    /**
+     * Whether {@link #decodeAffinePanelRow} holds for this matrix on this machine: the format's {@link #rowDot} must
+     * form each weight as a float first and accumulate {@code fma(w, x, acc)} 16 values at a time in column order, into
+     * one of two chains by the parity of the 32-value sub-block, the lanes of their sum added left to right.
+     */
+    boolean decodesAffinePanels() {
+        return false;
+    }
+
+    /**
+     * Writes the weights of 32-value sub-blocks {@code [fromSubBlock, toSubBlock)} of {@code row} to
+     * {@code tile[tileAt ..]}, exactly as {@link #rowDot} forms them. Only called when {@link #decodesAffinePanels()}.
+     */
+    void decodeAffinePanelRow(int row, int fromSubBlock, int toSubBlock, float[] tile, int tileAt) {
+        throw new UnsupportedOperationException(type + " has no affine panel decoding");
     }
 
     /** Writes the row starting at byte {@code rowOffset} to {@code out[offset ..]}; arguments already checked. */

@@ -81,7 +81,8 @@ final class PanelGemm {
     void multiply(BlockWeightMatrix matrix, float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
         int cols = matrix.cols;
         int rows = matrix.rows;
-        int blocksPerRow = matrix.blocksPerRow;
+        int blocksPerRow = cols / BLOCK_VALUES;
+        boolean scaled = matrix.decodesScaledPanels();
         int tokenGroups = (batchSize + TOKENS - 1) / TOKENS;
         Scratch scratch = SCRATCH.get();
         scratch.ensure(panelRows, sliceBlocks, tokenGroups);
@@ -98,8 +99,12 @@ final class PanelGemm {
                 int sliceEnd = Math.min(blocksPerRow, sliceStart + sliceBlocks);
                 for (int row = panel; row < panelEnd; row++) {
                     int r = row - panel;
-                    matrix.decodeScaledPanelRow(row, sliceStart, sliceEnd, tile, r * tileStride, scales,
-                            r * sliceBlocks);
+                    if (scaled) {
+                        matrix.decodeScaledPanelRow(row, sliceStart, sliceEnd, tile, r * tileStride, scales,
+                                r * sliceBlocks);
+                    } else {
+                        matrix.decodeAffinePanelRow(row, sliceStart, sliceEnd, tile, r * tileStride);
+                    }
                 }
                 int evenPairs = (sliceEnd - sliceStart + 1) / 2;
                 int oddPairs = (sliceEnd - sliceStart) / 2;
@@ -112,12 +117,20 @@ final class PanelGemm {
                         int tileAt = rowGroup * ROWS * tileStride;
                         int scaleAt = rowGroup * ROWS * sliceBlocks;
                         int accAt = ((rowGroup * tokenGroups + group) * 2) * ACCUMULATORS * FLOAT_LANES;
+                        int oddAccAt = accAt + ACCUMULATORS * FLOAT_LANES;
                         // absolute block parity decides the chain, as in rowDot: slices start at even blocks
-                        microKernel(tile, tileAt, tileStride, scales, scaleAt, sliceBlocks, inputs, tokenOffsets,
-                                sliceStart * BLOCK_VALUES, evenPairs, acc, accAt, sliceStart == 0);
-                        microKernel(tile, tileAt + BLOCK_VALUES, tileStride, scales, scaleAt + 1, sliceBlocks, inputs,
-                                tokenOffsets, (sliceStart + 1) * BLOCK_VALUES, oddPairs, acc,
-                                accAt + ACCUMULATORS * FLOAT_LANES, sliceStart == 0);
+                        if (scaled) {
+                            microKernel(tile, tileAt, tileStride, scales, scaleAt, sliceBlocks, inputs, tokenOffsets,
+                                    sliceStart * BLOCK_VALUES, evenPairs, acc, accAt, sliceStart == 0);
+                            microKernel(tile, tileAt + BLOCK_VALUES, tileStride, scales, scaleAt + 1, sliceBlocks,
+                                    inputs, tokenOffsets, (sliceStart + 1) * BLOCK_VALUES, oddPairs, acc, oddAccAt,
+                                    sliceStart == 0);
+                        } else {
+                            affineKernel(tile, tileAt, tileStride, inputs, tokenOffsets, sliceStart * BLOCK_VALUES,
+                                    evenPairs, acc, accAt, sliceStart == 0);
+                            affineKernel(tile, tileAt + BLOCK_VALUES, tileStride, inputs, tokenOffsets,
+                                    (sliceStart + 1) * BLOCK_VALUES, oddPairs, acc, oddAccAt, sliceStart == 0);
+                        }
                     }
                 }
             }
@@ -244,6 +257,85 @@ final class PanelGemm {
             a30 = wh.fma(x0h, wl.mul(x0l)).fma(d, a30);
             a31 = wh.fma(x1h, wl.mul(x1l)).fma(d, a31);
             a32 = wh.fma(x2h, wl.mul(x2l)).fma(d, a32);
+        }
+        a00.intoArray(acc, accAt + 0 * L);
+        a01.intoArray(acc, accAt + 1 * L);
+        a02.intoArray(acc, accAt + 2 * L);
+        a10.intoArray(acc, accAt + 3 * L);
+        a11.intoArray(acc, accAt + 4 * L);
+        a12.intoArray(acc, accAt + 5 * L);
+        a20.intoArray(acc, accAt + 6 * L);
+        a21.intoArray(acc, accAt + 7 * L);
+        a22.intoArray(acc, accAt + 8 * L);
+        a30.intoArray(acc, accAt + 9 * L);
+        a31.intoArray(acc, accAt + 10 * L);
+        a32.intoArray(acc, accAt + 11 * L);
+    }
+
+
+    /**
+     * {@link #microKernel} for formats whose row kernel forms each weight before it meets x (Q4_K: {@code w =
+     * fma(q, scale, offset)}) and accumulates {@code acc = fma(w, x, acc)} 16 values at a time, in column order, into
+     * one chain per parity of the 32-value sub-block: the tile holds those exact weights, and each chain gets its
+     * FMAs in its order. Two FMAs per 32 values and (row, token), against three for the scaled formats.
+     */
+    private static void affineKernel(float[] w, int tileAt, int tileStride, float[] x, int[] tokenOffsets,
+                                     int xColumn, int subBlocks, float[] acc, int accAt, boolean fresh) {
+        if (subBlocks <= 0) {
+            if (fresh) {
+                java.util.Arrays.fill(acc, accAt, accAt + ACCUMULATORS * FLOAT_LANES, 0f);
+            }
+            return;
+        }
+        final int L = FLOAT_LANES;
+        FloatVector zero = FloatVector.zero(FLOAT);
+        FloatVector a00 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 0 * L);
+        FloatVector a01 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 1 * L);
+        FloatVector a02 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 2 * L);
+        FloatVector a10 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 3 * L);
+        FloatVector a11 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 4 * L);
+        FloatVector a12 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 5 * L);
+        FloatVector a20 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 6 * L);
+        FloatVector a21 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 7 * L);
+        FloatVector a22 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 8 * L);
+        FloatVector a30 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 9 * L);
+        FloatVector a31 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 10 * L);
+        FloatVector a32 = fresh ? zero : FloatVector.fromArray(FLOAT, acc, accAt + 11 * L);
+        int t0 = tokenOffsets[0] + xColumn;
+        int t1 = tokenOffsets[1] + xColumn;
+        int t2 = tokenOffsets[2] + xColumn;
+        int w0 = tileAt + 0 * tileStride;
+        int w1 = tileAt + 1 * tileStride;
+        int w2 = tileAt + 2 * tileStride;
+        int w3 = tileAt + 3 * tileStride;
+        for (int subBlock = 0; subBlock < subBlocks; subBlock++) {
+            int c = subBlock * 2 * BLOCK_VALUES;
+            FloatVector x0l = FloatVector.fromArray(FLOAT, x, t0 + c);
+            FloatVector x0h = FloatVector.fromArray(FLOAT, x, t0 + c + L);
+            FloatVector x1l = FloatVector.fromArray(FLOAT, x, t1 + c);
+            FloatVector x1h = FloatVector.fromArray(FLOAT, x, t1 + c + L);
+            FloatVector x2l = FloatVector.fromArray(FLOAT, x, t2 + c);
+            FloatVector x2h = FloatVector.fromArray(FLOAT, x, t2 + c + L);
+            FloatVector wl = FloatVector.fromArray(FLOAT, w, w0 + c);
+            FloatVector wh = FloatVector.fromArray(FLOAT, w, w0 + c + L);
+            a00 = wh.fma(x0h, wl.fma(x0l, a00));
+            a01 = wh.fma(x1h, wl.fma(x1l, a01));
+            a02 = wh.fma(x2h, wl.fma(x2l, a02));
+            wl = FloatVector.fromArray(FLOAT, w, w1 + c);
+            wh = FloatVector.fromArray(FLOAT, w, w1 + c + L);
+            a10 = wh.fma(x0h, wl.fma(x0l, a10));
+            a11 = wh.fma(x1h, wl.fma(x1l, a11));
+            a12 = wh.fma(x2h, wl.fma(x2l, a12));
+            wl = FloatVector.fromArray(FLOAT, w, w2 + c);
+            wh = FloatVector.fromArray(FLOAT, w, w2 + c + L);
+            a20 = wh.fma(x0h, wl.fma(x0l, a20));
+            a21 = wh.fma(x1h, wl.fma(x1l, a21));
+            a22 = wh.fma(x2h, wl.fma(x2l, a22));
+            wl = FloatVector.fromArray(FLOAT, w, w3 + c);
+            wh = FloatVector.fromArray(FLOAT, w, w3 + c + L);
+            a30 = wh.fma(x0h, wl.fma(x0l, a30));
+            a31 = wh.fma(x1h, wl.fma(x1l, a31));
+            a32 = wh.fma(x2h, wl.fma(x2l, a32));
         }
         a00.intoArray(acc, accAt + 0 * L);
         a01.intoArray(acc, accAt + 1 * L);

@@ -195,6 +195,41 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
         }
     }
 
+    @Override
+    boolean decodesAffinePanels() {
+        return PanelGemm.supported();
+    }
+
+    /**
+     * {@code fma(q, d·scale, −dmin·min)} per value, the weight {@link #rowDot} forms ({@code widenPart(..).fma(scale,
+     * offset)} is one rounding, as is {@link Math#fma}); sub-block s of a super-block holds the low nibbles of chunk
+     * s/2's 32 bytes when s is even, the high ones when odd.
+     */
+    @Override
+    void decodeAffinePanelRow(int row, int fromSubBlock, int toSubBlock, float[] tile, int tileAt) {
+        long rowOffset = row * rowBytes;
+        int subBlocksPerBlock = SUPER_BLOCK_VALUES / SUB_BLOCK_VALUES;
+        for (int subBlock = fromSubBlock; subBlock < toSubBlock; subBlock++) {
+            long at = rowOffset + (long) (subBlock / subBlocksPerBlock) * BLOCK_BYTES;
+            int inBlock = subBlock % subBlocksPerBlock;
+            long head = data.get(LittleEndian.LONG, at);
+            long tail = data.get(LittleEndian.LONG, at + 8);
+            float d = Float.float16ToFloat((short) head);
+            float dMin = Float.float16ToFloat((short) (head >>> 16));
+            long scales = KQuantScales.sixBitScales(head >>> 32 | tail << 32, (int) (tail >>> 32));
+            long mins = KQuantScales.sixBitMins(head >>> 32 | tail << 32, (int) (tail >>> 32));
+            float scale = scale(scales, d, inBlock);
+            float offset = minOffset(mins, dMin, inBlock);
+            long nibbles = at + NIBBLES_AT + (long) (inBlock / 2) * SUB_BLOCK_VALUES;
+            int shift = (inBlock % 2) * 4;
+            int out = tileAt + (subBlock - fromSubBlock) * SUB_BLOCK_VALUES;
+            for (int l = 0; l < SUB_BLOCK_VALUES; l++) {
+                int q = (data.get(ValueLayout.JAVA_BYTE, nibbles + l) >>> shift) & 0x0F;
+                tile[out + l] = Math.fma((float) q, scale, offset);
+            }
+        }
+    }
+
     /** d·scale of sub-block {@code subBlock}, {@code scales} from {@link KQuantScales#sixBitScales}. */
     private static float scale(long scales, float d, int subBlock) {
         return d * ((int) (scales >>> 8 * subBlock) & 0xFF);

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The register-blocked prefill GEMM against the row kernels it replaces, bit for bit, and against a float64
+ * The register-blocked prefill GEMM (Q8_0 and Q4_0 by scaled blocks, Q4_K by formed weights) against the row kernels
+ * it replaces, bit for bit, and against a float64
  * reference: sizes chosen so that nothing divides evenly (rows not a multiple of the micro-kernel's four or of the
  * panel, an odd number of blocks per row so the last K-slice is short and ends on an even block, 1 to 33 tokens so the
  * last token group is partial), at several panel and slice sizes.
@@ -25,7 +26,7 @@ class PanelGemmTest {
     private static final List<PanelGemm> GEMMS = List.of(new PanelGemm(4, 2), new PanelGemm(8, 6), PanelGemm.DEFAULT);
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K"})
     void matchesTheRowKernelsBitForBitAndTheFloat64Reference(GgmlType type) {
         assumeTrue(PanelGemm.supported(), "the micro-kernel needs 16-lane floats");
         int rows = 23;
@@ -33,8 +34,10 @@ class PanelGemmTest {
         int rowEnd = rows - 3; // 19 rows: four micro-kernels and three rows for the row kernels
         long seed = 900;
         try (Arena arena = Arena.ofConfined()) {
-            for (int blocks : new int[] {1, 3, 7, 17}) {
-                int cols = blocks * 32;
+            // Q8_0/Q4_0: 1-17 blocks of 32 (odd counts); Q4_K: 1-9 super-blocks of 256 (8-72 sub-blocks of 32)
+            int[] blockCounts = type.blockSize() == 256 ? new int[] {1, 3, 9} : new int[] {1, 3, 7, 17};
+            for (int blocks : blockCounts) {
+                int cols = blocks * type.blockSize();
                 MemorySegment data = TestMatrices.build(arena, type, rows, cols, Placement.ODD_BYTE_OFFSET, seed++);
                 BlockWeightMatrix matrix = (BlockWeightMatrix) WeightMatrix.of(type, data, rows, cols);
                 float[] reference = ScalarReference.dequantize(type, data, (long) rows * cols);
