@@ -89,7 +89,12 @@ public final class PrefillGemmAbMain {
             long cpu0 = bean.getCurrentThreadCpuTime();
             for (int row = 0; row < rows; row++) {
                 for (int block = 0; block < cols / 32; block += 16) {
-                    matrix.decodeScaledPanelRow(row, block, Math.min(cols / 32, block + 16), tile, 0, tileScales, 0);
+                    int end = Math.min(cols / 32, block + 16);
+                    if (matrix.decodesScaledPanels()) {
+                        matrix.decodeScaledPanelRow(row, block, end, tile, 0, tileScales, 0);
+                    } else {
+                        matrix.decodeAffinePanelRow(row, block, end, tile, 0);
+                    }
                 }
             }
             decodeCpu = Math.min(decodeCpu, bean.getCurrentThreadCpuTime() - cpu0);
