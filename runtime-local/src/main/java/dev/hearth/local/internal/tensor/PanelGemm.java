@@ -6,10 +6,12 @@ import static dev.hearth.local.internal.tensor.KernelSpecies.FLOAT_LANES;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The batched product of a block-scaled format (Q8_0, Q4_0) as a register-blocked GEMM, bit-identical to the row
- * kernels. Weights are decoded once per panel ({@link #panelRows} rows × a slice of {@link #sliceBlocks} blocks) into a
- * float tile that stays in L1, then a micro-kernel applies four rows of it to three tokens at once: twelve independent
- * accumulator chains, each weight vector loaded once for three tokens and each input vector once for four rows.
+ * The batched product of Q8_0, Q4_0 (block-scaled: {@link BlockWeightMatrix#decodesScaledPanels}) and Q4_K (weights
+ * formed before they meet x: {@link BlockWeightMatrix#decodesAffinePanels}) as a register-blocked GEMM, bit-identical
+ * to the row kernels. Weights are decoded once per panel ({@link #panelRows} rows × a slice of {@link #sliceBlocks}
+ * blocks) into a float tile that stays in L1, then a micro-kernel applies four rows of it to three tokens at once:
+ * twelve independent accumulator chains, each weight vector loaded once for three tokens and each input vector once
+ * for four rows.
  *
  * <p><b>Why the bits do not change.</b> The row kernels ({@code rowDot}) compute, per block of 32 values, {@code s =
  * w[0..16)·x[0..16)} then {@code s = fma(w[16..32), x[16..32), s)} with w the block's unscaled quants as floats, and
@@ -18,7 +20,9 @@ import jdk.incubator.vector.FloatVector;
  * a small integer is exact) and each block's d, and each accumulator here sees exactly its blocks' operations in
  * increasing block order. The two chains of a (row, token) are independent, so this kernel runs all even blocks of a
  * slice, then all odd ones — which changes nothing in either chain and halves the live accumulators, so that twelve
- * (row, token) pairs fit in the registers. The kernel needs 16-lane floats (two parts per block, in column order, which
+ * (row, token) pairs fit in the registers. Q4_K's row kernel forms each weight first and keeps one FMA chain per
+ * parity of the 32-value sub-block; its tile holds those weights and {@link #affineKernel} replays the chains the same
+ * way. The kernels need 16-lane floats (two parts per block, in column order, which
  * is also Q4_0's nibble order at that width); on narrower vectors {@link #supported()} is false and the row kernels
  * are used.
  *
@@ -31,11 +35,16 @@ final class PanelGemm {
     /** Tokens of the micro-kernel: a 32-token prefill block is eleven groups, the last one of two. */
     static final int TOKENS = 3;
     static final int BLOCK_VALUES = 32;
-    /** Default rows decoded per panel (a multiple of {@link #ROWS}); tuned by measurement, see prefill.md. */
+    /**
+     * Default rows decoded per panel (a multiple of {@link #ROWS}) and blocks per K-slice: 8 × 32 (a 32 KiB tile) was
+     * the fastest of 4-32 rows × 8-64 blocks on the 1B shapes, by a few per cent; see docs/performance/prefill.md.
+     */
     static final int DEFAULT_PANEL_ROWS = 8;
-    /** Default blocks per K-slice (even); tuned by measurement, see prefill.md. */
     static final int DEFAULT_SLICE_BLOCKS = 32;
-    /** Below this many tokens the row kernels are as fast (nothing to amortise the panel decoding over). */
+    /**
+     * Smaller batches keep the row kernels, which already share each block's decoding between two tokens: with one to
+     * three tokens the panel decoding has little to be amortised over (not measured separately).
+     */
     static final int MIN_TOKENS = 4;
 
     /**
@@ -52,7 +61,8 @@ final class PanelGemm {
 
     PanelGemm(int panelRows, int sliceBlocks) {
         if (panelRows <= 0 || panelRows % ROWS != 0) {
-            throw new IllegalArgumentException("panelRows must be a positive multiple of " + ROWS + ", was " + panelRows);
+            throw new IllegalArgumentException(
+                    "panelRows must be a positive multiple of " + ROWS + ", was " + panelRows);
         }
         if (sliceBlocks <= 0 || sliceBlocks % 2 != 0) {
             throw new IllegalArgumentException("sliceBlocks must be positive and even, was " + sliceBlocks);
