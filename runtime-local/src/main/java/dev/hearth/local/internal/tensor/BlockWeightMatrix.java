@@ -62,6 +62,18 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
     @Override
     public final void matMul(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
         MatrixArguments.checkMatMul(this, inputs, batchSize, out, rowStart, rowEnd);
+        if (batchSize >= PanelGemm.MIN_TOKENS && (decodesScaledPanels() || decodesAffinePanels())) {
+            PanelGemm.DEFAULT.multiply(this, inputs, batchSize, out, rowStart, rowEnd);
+        } else {
+            matMulRows(inputs, batchSize, out, rowStart, rowEnd);
+        }
+    }
+
+    /**
+     * {@link #matMul} by the row kernels: rows a cache tile at a time, each tile applied to every token, two tokens
+     * per call where the format shares their block decoding. Arguments already checked.
+     */
+    final void matMulRows(float[] inputs, int batchSize, float[] out, int rowStart, int rowEnd) {
         int tileRows = MatrixArguments.matMulTileRows(rowBytes);
         for (int tileStart = rowStart; tileStart < rowEnd; tileStart += tileRows) {
             int tileEnd = Math.min(rowEnd, tileStart + tileRows);
@@ -98,6 +110,43 @@ abstract sealed class BlockWeightMatrix implements WeightMatrix
     void rowDotTokenPair(long rowOffset, float[] x, int xOffset, float[] out, int outIndex) {
         out[outIndex] = rowDot(rowOffset, x, xOffset);
         out[outIndex + rows] = rowDot(rowOffset, x, xOffset + cols);
+    }
+
+    /**
+     * Whether {@link #decodeScaledPanelRow} holds for this matrix on this machine, so that {@link PanelGemm} can run
+     * its batched products: the format's {@link #rowDot} must be, per 32-value block, the unscaled weights' dot product
+     * with x in {@link PanelGemm}'s order, scaled by one factor and accumulated by parity of the block.
+     */
+    boolean decodesScaledPanels() {
+        return false;
+    }
+
+    /**
+     * Writes blocks {@code [fromBlock, toBlock)} of {@code row} for {@link PanelGemm}: the unscaled weights as floats
+     * to {@code tile[tileAt ..]} (32 per block, in column order) and each block's scale to {@code scales[scaleAt ..]},
+     * such that {@link #rowDot} is exactly PanelGemm's arithmetic on them. Only called when
+     * {@link #decodesScaledPanels()}.
+     */
+    void decodeScaledPanelRow(int row, int fromBlock, int toBlock, float[] tile, int tileAt, float[] scales,
+                              int scaleAt) {
+        throw new UnsupportedOperationException(type + " has no scaled panel decoding");
+    }
+
+    /**
+     * Whether {@link #decodeAffinePanelRow} holds for this matrix on this machine: the format's {@link #rowDot} must
+     * form each weight as a float first and accumulate {@code fma(w, x, acc)} 16 values at a time in column order, into
+     * one of two chains by the parity of the 32-value sub-block, the lanes of their sum added left to right.
+     */
+    boolean decodesAffinePanels() {
+        return false;
+    }
+
+    /**
+     * Writes the weights of 32-value sub-blocks {@code [fromSubBlock, toSubBlock)} of {@code row} to
+     * {@code tile[tileAt ..]}, exactly as {@link #rowDot} forms them. Only called when {@link #decodesAffinePanels()}.
+     */
+    void decodeAffinePanelRow(int row, int fromSubBlock, int toSubBlock, float[] tile, int tileAt) {
+        throw new UnsupportedOperationException(type + " has no affine panel decoding");
     }
 
     /** Writes the row starting at byte {@code rowOffset} to {@code out[offset ..]}; arguments already checked. */

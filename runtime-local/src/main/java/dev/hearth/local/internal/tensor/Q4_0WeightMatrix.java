@@ -155,6 +155,27 @@ final class Q4_0WeightMatrix extends BlockWeightMatrix {
         out[outIndex + rows] = inOrder2;
     }
 
+    /** At 16 lanes a block is two parts, the low nibbles then the high ones: PanelGemm's column order. */
+    @Override
+    boolean decodesScaledPanels() {
+        return PanelGemm.supported() && PARTS_PER_HALF_BLOCK == 1;
+    }
+
+    /** The nibbles minus 8 as floats (exact) and d: {@link #rowDot} per block is (Σ q·x)·d. */
+    @Override
+    void decodeScaledPanelRow(int row, int fromBlock, int toBlock, float[] tile, int tileAt, float[] scales,
+                              int scaleAt) {
+        long rowOffset = row * rowBytes;
+        for (int block = fromBlock; block < toBlock; block++) {
+            long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
+            int at = tileAt + (block - fromBlock) * BLOCK_VALUES;
+            scales[scaleAt + block - fromBlock] = blockScale(blockOffset);
+            ByteVector packed = loadPackedNibbles(blockOffset);
+            widen(lowNibbles(packed), 0).intoArray(tile, at);
+            widen(highNibbles(packed), 0).intoArray(tile, at + HALF_BLOCK_VALUES);
+        }
+    }
+
     private float blockScale(long blockOffset) {
         return Float.float16ToFloat(data.get(LittleEndian.SHORT, blockOffset));
     }

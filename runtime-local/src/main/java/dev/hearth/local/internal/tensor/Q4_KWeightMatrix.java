@@ -195,6 +195,49 @@ final class Q4_KWeightMatrix extends BlockWeightMatrix {
         }
     }
 
+    @Override
+    boolean decodesAffinePanels() {
+        return PanelGemm.supported();
+    }
+
+    /**
+     * The weights {@link #rowDot} forms, {@code fma(q, d·scale, −dmin·min)}, with its own vector steps (same
+     * operations, so the same bits): a chunk's 32 bytes hold sub-block 2c in their low nibbles and 2c+1 in their high
+     * ones. {@link PanelGemm} slices start and end on even sub-blocks, so on whole chunks.
+     */
+    @Override
+    void decodeAffinePanelRow(int row, int fromSubBlock, int toSubBlock, float[] tile, int tileAt) {
+        long rowOffset = row * rowBytes;
+        int out = tileAt;
+        for (int chunkIndex = fromSubBlock / 2; chunkIndex < toSubBlock / 2; chunkIndex++) {
+            long at = rowOffset + (long) (chunkIndex / CHUNKS) * BLOCK_BYTES;
+            int chunk = chunkIndex % CHUNKS;
+            long head = data.get(LittleEndian.LONG, at);
+            long tail = data.get(LittleEndian.LONG, at + 8);
+            float d = Float.float16ToFloat((short) head);
+            float dMin = Float.float16ToFloat((short) (head >>> 16));
+            long scales = KQuantScales.sixBitScales(head >>> 32 | tail << 32, (int) (tail >>> 32));
+            long mins = KQuantScales.sixBitMins(head >>> 32 | tail << 32, (int) (tail >>> 32));
+            int even = 2 * chunk;
+            FloatVector evenScale = FloatVector.broadcast(FLOAT, scale(scales, d, even));
+            FloatVector evenOffset = FloatVector.broadcast(FLOAT, minOffset(mins, dMin, even));
+            FloatVector oddScale = FloatVector.broadcast(FLOAT, scale(scales, d, even + 1));
+            FloatVector oddOffset = FloatVector.broadcast(FLOAT, minOffset(mins, dMin, even + 1));
+            long nibbles = at + NIBBLES_AT + (long) chunk * SUB_BLOCK_VALUES;
+            for (int load = 0; load < LOADS_PER_CHUNK; load++) {
+                LongVector packed = load16(nibbles + load * LOAD_BYTES);
+                ByteVector evenQuants = packed.and(LOW_NIBBLES).reinterpretAsBytes();
+                ByteVector oddQuants = packed.lanewise(VectorOperators.LSHR, 4).and(LOW_NIBBLES).reinterpretAsBytes();
+                for (int part = 0; part < PARTS_PER_LOAD; part++) {
+                    int column = out + load * LOAD_BYTES + part * FLOAT_LANES;
+                    widenPart(evenQuants, part).fma(evenScale, evenOffset).intoArray(tile, column);
+                    widenPart(oddQuants, part).fma(oddScale, oddOffset).intoArray(tile, column + SUB_BLOCK_VALUES);
+                }
+            }
+            out += 2 * SUB_BLOCK_VALUES;
+        }
+    }
+
     /** d·scale of sub-block {@code subBlock}, {@code scales} from {@link KQuantScales#sixBitScales}. */
     private static float scale(long scales, float d, int subBlock) {
         return d * ((int) (scales >>> 8 * subBlock) & 0xFF);

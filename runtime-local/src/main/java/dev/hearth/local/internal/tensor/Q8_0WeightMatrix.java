@@ -137,6 +137,27 @@ final class Q8_0WeightMatrix extends BlockWeightMatrix {
         out[outIndex + rows] = inOrder2;
     }
 
+    @Override
+    boolean decodesScaledPanels() {
+        return PanelGemm.supported();
+    }
+
+    /** The quants as floats (exact) and d: {@link #rowDot} per block is (Σ q·x)·d, accumulated by block parity. */
+    @Override
+    void decodeScaledPanelRow(int row, int fromBlock, int toBlock, float[] tile, int tileAt, float[] scales,
+                              int scaleAt) {
+        long rowOffset = row * rowBytes;
+        for (int block = fromBlock; block < toBlock; block++) {
+            long blockOffset = rowOffset + (long) block * BLOCK_BYTES;
+            int at = tileAt + (block - fromBlock) * BLOCK_VALUES;
+            scales[scaleAt + block - fromBlock] = blockScale(blockOffset);
+            ByteVector quants = loadQuants(blockOffset);
+            for (int part = 0; part < PARTS_PER_BLOCK; part++) {
+                widen(quants, part).intoArray(tile, at + part * FLOAT_LANES);
+            }
+        }
+    }
+
     private float blockScale(long blockOffset) {
         return Float.float16ToFloat(data.get(LittleEndian.SHORT, blockOffset));
     }
