@@ -43,9 +43,8 @@ import java.util.concurrent.Executors;
  * bearer token; with a token, every endpoint but {@code /health} needs {@code Authorization: Bearer <token>} or
  * {@code x-api-key: <token>}. Bodies over {@link Builder#maxBodyBytes} get a 413; at most
  * {@link Builder#maxConcurrentRequests} generations run at once, {@link Builder#queueCapacity} more wait, and the
- * rest get a 429 with {@code Retry-After}. A streaming client that disconnects cancels its generation at the next
- * token; a blocking request's disconnect is noticed only when Jetty sees the connection fail (over HTTP/1.1 usually
- * when the answer is written), so its generation may run to its token limit.
+ * rest get a 429 with {@code Retry-After}. A client that closes its connection while its answer is generated,
+ * streaming or not, cancels that generation and frees its slot.
  *
  * <p>The server does not own the client: closing the server leaves the client open.
  */
