@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -169,6 +170,24 @@ public final class InferenceClient implements AutoCloseable {
     /** Embeds {@code inputs} with the default embedding runtime; see {@link #embed(EmbeddingRequest)}. */
     public EmbeddingResponse embed(List<String> inputs) {
         return embed(EmbeddingRequest.of(inputs));
+    }
+
+    /**
+     * How many prompt tokens {@code request} becomes on the runtime that serves its model (the first chat runtime
+     * when it names none), counted with that runtime's tokenizer and template, without generating. Empty when that
+     * runtime cannot count before answering (remote APIs).
+     *
+     * @throws InvalidRequestException when no chat runtime serves the requested model
+     */
+    public OptionalInt countPromptTokens(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        ensureOpen();
+        for (InferenceRuntime runtime : runtimes) {
+            if (runtime.supportsChat() && request.model().map(model -> runtime.info().models().contains(model)).orElse(true)) {
+                return runtime.countPromptTokens(request);
+            }
+        }
+        throw new InvalidRequestException("No configured chat runtime serves the model " + request.model().orElse("(default)"));
     }
 
     void startInBackground(Runnable task) {

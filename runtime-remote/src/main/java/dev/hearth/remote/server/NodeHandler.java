@@ -46,13 +46,15 @@ final class NodeHandler extends Handler.Abstract {
         this.admission = admission;
         this.metrics = context.metrics();
         ModelsEndpoint models = new ModelsEndpoint(context.catalog());
+        MessagesEndpoint messages = new MessagesEndpoint(context);
         List<Route> all = List.of(
                 generating("/v1/chat/completions", Dialect.OPENAI, new ChatCompletionsEndpoint(context)),
                 generating("/v1/completions", Dialect.OPENAI, new CompletionsEndpoint(context)),
                 generating("/v1/responses", Dialect.OPENAI, new ResponsesEndpoint(context)),
                 new Route("/v1/embeddings", Dialect.OPENAI, "POST", new EmbeddingsEndpoint(context), true, false, false),
                 new Route("/v1/models", Dialect.OPENAI, "GET", models::list, false, false, false),
-                generating("/v1/messages", Dialect.ANTHROPIC, new MessagesEndpoint(context)),
+                generating("/v1/messages", Dialect.ANTHROPIC, messages),
+                new Route("/v1/messages/count_tokens", Dialect.ANTHROPIC, "POST", messages::countTokens, true, false, false),
                 generating("/api/chat", Dialect.OLLAMA, new OllamaChatEndpoint(context)),
                 generating("/api/generate", Dialect.OLLAMA, new OllamaGenerateEndpoint(context)),
                 new Route("/api/tags", Dialect.OLLAMA, "GET", models::tags, false, false, false),

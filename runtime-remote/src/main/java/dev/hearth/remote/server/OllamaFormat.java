@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
 /** What the Ollama endpoints share: the {@code options} object, the final statistics and the request checks. */
@@ -26,9 +27,9 @@ final class OllamaFormat {
         GenerationOptions.Builder options = defaults.toBuilder().responseFormat(responseFormat(body));
         ObjectNode given = Json.object(body, "options");
         if (given == null) {
-            return options.build();
+            return ApiError.buildOptions(options, WIRE_NAMES);
         }
-        Integer numPredict = Json.integer(given, "num_predict");
+        Integer numPredict = Json.tokenLimit(given, "num_predict");
         if (numPredict != null) {
             // Ollama: -1 generates without limit, -2 until the context is full; both mean no token limit here
             options.maxTokens(numPredict < 0 ? GenerationOptions.UNLIMITED : numPredict);
@@ -77,8 +78,16 @@ final class OllamaFormat {
                 LOG.debug("Ignoring Ollama option {}: it tunes Ollama's own loader", name);
             }
         });
-        return options.build();
+        return ApiError.buildOptions(options, WIRE_NAMES);
     }
+
+    /** The Ollama option behind each option field, for errors that must name what the client sent. */
+    private static final Map<String, String> WIRE_NAMES = Map.ofEntries(Map.entry("maxTokens", "options.num_predict"),
+            Map.entry("temperature", "options.temperature"), Map.entry("topK", "options.top_k"),
+            Map.entry("topP", "options.top_p"), Map.entry("minP", "options.min_p"), Map.entry("seed", "options.seed"),
+            Map.entry("repetitionPenalty", "options.repeat_penalty"), Map.entry("repetitionWindow", "options.repeat_last_n"),
+            Map.entry("stopSequences", "options.stop"), Map.entry("frequencyPenalty", "options.frequency_penalty"),
+            Map.entry("presencePenalty", "options.presence_penalty"));
 
     /**
      * Ollama's {@code format}: {@code "json"} for any JSON object, or a JSON Schema object. A runtime that cannot

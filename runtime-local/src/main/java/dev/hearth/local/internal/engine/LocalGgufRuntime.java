@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -204,6 +205,15 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             common++;
         }
         return common;
+    }
+
+    /** The prompt's length as {@link #generate} would feed it: the template applied, tools offered unless refused. */
+    @Override
+    public OptionalInt countPromptTokens(ChatRequest request) {
+        if (request.options().toolChoice().mode() == ToolChoice.Mode.NONE) {
+            request = request.withTools(List.of());
+        }
+        return OptionalInt.of(promptFormat.promptIds(request).length);
     }
 
     @Override
