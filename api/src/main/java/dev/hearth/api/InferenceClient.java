@@ -2,6 +2,7 @@ package dev.hearth.api;
 
 import dev.hearth.api.spi.EmbeddingRuntime;
 import dev.hearth.api.spi.InferenceRuntime;
+import dev.hearth.api.spi.ModelFile;
 import dev.hearth.api.spi.RuntimeInfo;
 import dev.hearth.api.spi.RuntimeProvider;
 import dev.hearth.api.spi.RuntimeSpec;
@@ -188,6 +189,18 @@ public final class InferenceClient implements AutoCloseable {
             }
         }
         throw new InvalidRequestException("No configured chat runtime serves the model " + request.model().orElse("(default)"));
+    }
+
+    /** The local file the chat runtime serving {@code model} reads it from, or empty when it reads none. */
+    public Optional<ModelFile> modelFile(String model) {
+        Objects.requireNonNull(model, "model");
+        ensureOpen();
+        for (InferenceRuntime runtime : runtimes) {
+            if (runtime.info().models().contains(model)) {
+                return runtime.modelFile();
+            }
+        }
+        return Optional.empty();
     }
 
     void startInBackground(Runnable task) {

@@ -45,6 +45,11 @@ public interface InferenceRuntime extends AutoCloseable {
         return OptionalInt.empty();
     }
 
+    /** The local file this runtime serves its model from, or empty when it reads none (a remote API). */
+    default Optional<ModelFile> modelFile() {
+        return Optional.empty();
+    }
+
     /** The counters of this runtime's prefix cache, or empty when it has none. */
     default Optional<CacheStats> cacheStats() {
         return Optional.empty();

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The model lists: {@code GET /v1/models} and {@code GET /v1/models/{id}} (OpenAI, or Anthropic's shape when the
- * request comes from an Anthropic client), {@code GET /api/tags} (Ollama).
+ * request comes from an Anthropic client) ({@link OllamaModelsEndpoint} lists them for Ollama).
  */
 final class ModelsEndpoint {
     private final ModelCatalog catalog;
@@ -87,30 +87,5 @@ final class ModelsEndpoint {
         RuntimeInfo runtime = catalog.runtimeOf(model);
         node.put("owned_by", runtime == null ? "hearth" : runtime.name());
         return node;
-    }
-
-    void tags(Exchange exchange) throws IOException {
-        ObjectNode tags = Json.object();
-        ArrayNode models = tags.putArray("models");
-        String modifiedAt = Instant.ofEpochSecond(startedAt).toString();
-        for (String model : catalog.models()) {
-            RuntimeInfo runtime = catalog.runtimeOf(model);
-            ObjectNode node = models.addObject();
-            node.put("name", model);
-            node.put("model", model);
-            node.put("modified_at", modifiedAt);
-            // Hearth serves models through runtimes that do not expose file sizes or digests
-            node.put("size", 0);
-            node.put("digest", "");
-            ObjectNode details = node.putObject("details");
-            details.put("format", runtime != null && runtime.name().contains("gguf") ? "gguf" : "");
-            details.put("family", "");
-            details.putNull("families");
-            details.put("parameter_size", "");
-            details.put("quantization_level", "");
-            details.put("runtime", runtime == null ? "" : runtime.name());
-            details.put("context_length", runtime == null ? 0 : runtime.contextLength());
-        }
-        exchange.json(200, tags);
     }
 }

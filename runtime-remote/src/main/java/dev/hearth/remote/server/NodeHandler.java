@@ -47,6 +47,8 @@ final class NodeHandler extends Handler.Abstract {
         this.metrics = context.metrics();
         ModelsEndpoint models = new ModelsEndpoint(context.catalog());
         MessagesEndpoint messages = new MessagesEndpoint(context);
+        OllamaModelsEndpoint ollamaModels = new OllamaModelsEndpoint(context);
+        OllamaEmbedEndpoint ollamaEmbed = new OllamaEmbedEndpoint(context);
         List<Route> all = List.of(
                 generating("/v1/chat/completions", Dialect.OPENAI, new ChatCompletionsEndpoint(context)),
                 generating("/v1/completions", Dialect.OPENAI, new CompletionsEndpoint(context)),
@@ -57,7 +59,12 @@ final class NodeHandler extends Handler.Abstract {
                 new Route("/v1/messages/count_tokens", Dialect.ANTHROPIC, "POST", messages::countTokens, true, false, false),
                 generating("/api/chat", Dialect.OLLAMA, new OllamaChatEndpoint(context)),
                 generating("/api/generate", Dialect.OLLAMA, new OllamaGenerateEndpoint(context)),
-                new Route("/api/tags", Dialect.OLLAMA, "GET", models::tags, false, false, false),
+                new Route("/api/tags", Dialect.OLLAMA, "GET", ollamaModels::tags, false, false, false),
+                new Route("/api/show", Dialect.OLLAMA, "POST", ollamaModels::show, true, false, false),
+                new Route("/api/ps", Dialect.OLLAMA, "GET", ollamaModels::ps, false, false, false),
+                new Route("/api/version", Dialect.OLLAMA, "GET", ollamaModels::version, false, false, false),
+                new Route("/api/embed", Dialect.OLLAMA, "POST", ollamaEmbed::embed, true, false, false),
+                new Route("/api/embeddings", Dialect.OLLAMA, "POST", ollamaEmbed::embeddings, true, false, false),
                 new Route("/health", Dialect.OPENAI, "GET", exchange -> health(exchange, context), false, false, true),
                 new Route("/metrics", Dialect.OPENAI, "GET",
                         exchange -> exchange.send(200, "text/plain; version=0.0.4; charset=utf-8",

@@ -6,11 +6,13 @@ import dev.hearth.api.ChatResponse;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.ResponseFormat;
+import dev.hearth.api.spi.ModelFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** What the Ollama endpoints share: the {@code options} object, the final statistics and the request checks. */
@@ -134,6 +136,38 @@ final class OllamaFormat {
         chunk.put("prompt_eval_duration", response.timings().prefill().toNanos());
         chunk.put("eval_count", response.usage().completionTokens());
         chunk.put("eval_duration", response.timings().decode().toNanos());
+    }
+
+    /**
+     * A model's {@code details}: format, family (the GGUF's {@code general.architecture}), parameter size and
+     * quantization level, from its file; without a file, only what is known (nothing).
+     */
+    static ObjectNode details(Optional<ModelFile> file) {
+        ObjectNode details = Json.object();
+        details.put("parent_model", "");
+        file.ifPresent(f -> {
+            details.put("format", f.format());
+            Object architecture = f.metadata().get("general.architecture");
+            if (architecture != null) {
+                details.put("family", architecture.toString());
+                details.putArray("families").add(architecture.toString());
+            }
+            Object label = f.metadata().get("general.size_label");
+            details.put("parameter_size", label != null ? label.toString() : parameterSize(f.parameterCount()));
+            details.put("quantization_level", f.quantization());
+        });
+        return details;
+    }
+
+    /** Ollama's way of writing a parameter count: {@code 8.0B}, {@code 135M}, {@code 260K}. */
+    static String parameterSize(long parameters) {
+        if (parameters >= 1_000_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.1fB", parameters / 1e9);
+        }
+        if (parameters >= 1_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.0fM", parameters / 1e6);
+        }
+        return String.format(java.util.Locale.ROOT, "%.0fK", parameters / 1e3);
     }
 
     static String line(JsonNode node) {
