@@ -151,7 +151,7 @@ class ServerRulesTest {
     void unknownPathIsA404() {
         try (ScriptedNode node = node()) {
             assertOpenAiError(Http.get(node.url("/v1/nothing")), 404, "invalid_request_error");
-            assertOllamaError(Http.get(node.url("/api/ps")), 404);
+            assertOllamaError(Http.get(node.url("/api/nothing")), 404);
         }
     }
 
