@@ -2,6 +2,7 @@ package dev.hearth.api;
 
 import dev.hearth.api.spi.EmbeddingRuntime;
 import dev.hearth.api.spi.InferenceRuntime;
+import dev.hearth.api.spi.ModelFile;
 import dev.hearth.api.spi.RuntimeInfo;
 import dev.hearth.api.spi.RuntimeProvider;
 import dev.hearth.api.spi.RuntimeSpec;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -169,6 +171,36 @@ public final class InferenceClient implements AutoCloseable {
     /** Embeds {@code inputs} with the default embedding runtime; see {@link #embed(EmbeddingRequest)}. */
     public EmbeddingResponse embed(List<String> inputs) {
         return embed(EmbeddingRequest.of(inputs));
+    }
+
+    /**
+     * How many prompt tokens {@code request} becomes on the runtime that serves its model (the first chat runtime
+     * when it names none), counted with that runtime's tokenizer and template, without generating. Empty when that
+     * runtime cannot count before answering (remote APIs).
+     *
+     * @throws InvalidRequestException when no chat runtime serves the requested model
+     */
+    public OptionalInt countPromptTokens(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        ensureOpen();
+        for (InferenceRuntime runtime : runtimes) {
+            if (runtime.supportsChat() && request.model().map(model -> runtime.info().models().contains(model)).orElse(true)) {
+                return runtime.countPromptTokens(request);
+            }
+        }
+        throw new InvalidRequestException("No configured chat runtime serves the model " + request.model().orElse("(default)"));
+    }
+
+    /** The local file the chat runtime serving {@code model} reads it from, or empty when it reads none. */
+    public Optional<ModelFile> modelFile(String model) {
+        Objects.requireNonNull(model, "model");
+        ensureOpen();
+        for (InferenceRuntime runtime : runtimes) {
+            if (runtime.info().models().contains(model)) {
+                return runtime.modelFile();
+            }
+        }
+        return Optional.empty();
     }
 
     void startInBackground(Runnable task) {

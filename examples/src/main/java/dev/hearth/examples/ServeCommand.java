@@ -7,6 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,11 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "32")
     int queue;
 
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "let web pages from ORIGIN (e.g. http://localhost:5173, or * for any) call the node from a browser; "
+                    + "repeatable; off by default")
+    List<String> corsOrigins = new ArrayList<>();
+
     @Option(names = "--max-body-bytes", description = "largest request body accepted (default: ${DEFAULT-VALUE})", defaultValue = "8388608")
     long maxBodyBytes;
 
@@ -59,6 +66,7 @@ final class ServeCommand implements Callable<Integer> {
         if (token != null && !token.isBlank()) {
             builder.bearerToken(token);
         }
+        corsOrigins.forEach(builder::corsOrigin);
         CountDownLatch closed = new CountDownLatch(1);
         // Ctrl-C: the hook wakes this thread and waits (briefly) for it to close the server and the model
         Thread hook = new Thread(() -> {

@@ -6,6 +6,7 @@ import dev.hearth.api.ChatResponse;
 import dev.hearth.api.TokenEvent;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +34,21 @@ public interface InferenceRuntime extends AutoCloseable {
      * @throws dev.hearth.api.HearthException (a subclass) for any failure
      */
     ChatResponse generate(ChatRequest request, Consumer<TokenEvent> tokens, CancellationSignal cancellation);
+
+    /**
+     * How many prompt tokens {@code request} becomes on this runtime (after its chat template, with its tools), without
+     * generating; empty when this runtime cannot tell before it answers (a remote API).
+     *
+     * @throws dev.hearth.api.HearthException (a subclass) when the request cannot be rendered
+     */
+    default OptionalInt countPromptTokens(ChatRequest request) {
+        return OptionalInt.empty();
+    }
+
+    /** The local file this runtime serves its model from, or empty when it reads none (a remote API). */
+    default Optional<ModelFile> modelFile() {
+        return Optional.empty();
+    }
 
     /** The counters of this runtime's prefix cache, or empty when it has none. */
     default Optional<CacheStats> cacheStats() {

@@ -1,9 +1,11 @@
 package dev.hearth.remote.server;
 
 import dev.hearth.api.ContextOverflowException;
+import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.HearthException;
 import dev.hearth.api.InvalidRequestException;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -57,6 +59,32 @@ final class ApiError extends RuntimeException {
     static ApiError modelNotFound(String model, Iterable<String> available) {
         return new ApiError(Kind.NOT_FOUND, "The model '" + model + "' does not exist on this Hearth node; available: "
                 + String.join(", ", available), "model", "model_not_found", null);
+    }
+
+    /**
+     * Builds the options read from a request. A value the options refuse becomes a 400 that names the request's own
+     * parameter ({@code max_tokens}, {@code options.top_p}) rather than the Java field ({@code maxTokens}), in the
+     * message and as {@link #param()}.
+     *
+     * @param wireNames the dialect's parameter for each {@link GenerationOptions} field it sets
+     */
+    static GenerationOptions buildOptions(GenerationOptions.Builder options, Map<String, String> wireNames) {
+        try {
+            return options.build();
+        } catch (InvalidRequestException refused) {
+            String message = refused.getMessage() == null ? "" : refused.getMessage();
+            for (Map.Entry<String, String> name : wireNames.entrySet()) {
+                if (message.startsWith(name.getKey() + " ")) {
+                    return throwInvalid("'" + name.getValue() + "'" + message.substring(name.getKey().length()),
+                            name.getValue(), refused);
+                }
+            }
+            return throwInvalid(message, null, refused);
+        }
+    }
+
+    private static GenerationOptions throwInvalid(String message, String param, InvalidRequestException cause) {
+        throw new ApiError(Kind.INVALID_REQUEST, message, param, null, cause);
     }
 
     /** The HTTP answer for a failure raised while generating. */

@@ -3,7 +3,12 @@ package dev.hearth.remote.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
@@ -12,6 +17,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -160,6 +166,79 @@ final class Exchange {
         } catch (IOException | RuntimeException e) {
             clientGone();
             throw new ClientGoneException("the client has gone: " + e, e);
+        }
+    }
+
+    /**
+     * Watches the connection while a generation runs, so that a client that closes it is noticed before anything is
+     * written: over HTTP/1.1 Jetty does not read while a handler works, so a blocking request's disconnect would
+     * otherwise surface only when its answer is written, after the generation has run to its token limit. The watch
+     * reads the connection (the request body has been read by then): end of input means the client has gone. Bytes
+     * arriving instead are a request pipelined after a POST, which RFC 9112 advises against; they cannot be handed
+     * back to Jetty, so the answer closes the connection and the client resends them elsewhere. Run the returned
+     * action before the answer is written: it ends the watch, so that Jetty reads the connection again.
+     */
+    Runnable watchConnection() {
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_1_1
+                && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_1_0
+                || !(endPoint instanceof AbstractEndPoint watched)) {
+            return () -> { };
+        }
+        ConnectionWatch watch = new ConnectionWatch(watched);
+        watch.arm();
+        return watch::close;
+    }
+
+    /** Reads the idle connection of a running generation until the client closes it or the watch is closed. */
+    private final class ConnectionWatch {
+        private final AbstractEndPoint endPoint;
+        private boolean closed;
+
+        ConnectionWatch(AbstractEndPoint endPoint) {
+            this.endPoint = endPoint;
+        }
+
+        private synchronized void arm() {
+            if (!closed && !endPoint.tryFillInterested(Callback.from(this::readable, failure -> failed()))) {
+                closed = true; // someone else reads this connection: leave it to them
+            }
+        }
+
+        private synchronized void readable() {
+            if (closed) {
+                return;
+            }
+            int read;
+            try {
+                read = endPoint.fill(BufferUtil.allocate(1)); // Jetty fills a buffer in flush mode
+            } catch (IOException e) {
+                read = -1;
+            }
+            if (read < 0) {
+                closed = true;
+                clientGone();
+            } else if (read > 0) {
+                closed = true;
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            } else {
+                arm();
+            }
+        }
+
+        private synchronized void failed() {
+            if (!closed) {
+                closed = true;
+                clientGone();
+            }
+        }
+
+        synchronized void close() {
+            if (!closed) {
+                closed = true;
+                // withdraws this watch's read interest (its callback then sees it closed) so Jetty can register its own
+                endPoint.getFillInterest().onFail(new CancellationException("the generation ended"));
+            }
         }
     }
 

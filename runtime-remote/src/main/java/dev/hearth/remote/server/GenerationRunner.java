@@ -39,9 +39,8 @@ final class GenerationRunner {
     }
 
     /**
-     * Generates without streaming. A disconnect is seen when Jetty reports the connection failed; over HTTP/1.1 the
-     * server does not read while it computes, so a client that leaves quietly is usually only noticed when the answer
-     * is written, and the generation runs to its token limit. Streams notice at the next token.
+     * Generates without streaming. A client that closes its connection meanwhile is noticed by the exchange's
+     * connection watch and its generation cancelled, freeing its slot.
      */
     ChatResponse call(ChatRequest request, Exchange exchange) throws IOException {
         return stream(request, exchange, token -> { });
@@ -68,6 +67,7 @@ final class GenerationRunner {
         exchange.onClientGone(cancel::request);
         running.add(generation);
         ChatResponse response;
+        Runnable unwatch = exchange.watchConnection();
         try {
             response = generation.await();
         } catch (InterruptedException e) {
@@ -78,6 +78,7 @@ final class GenerationRunner {
             throw ApiError.from(e);
         } finally {
             running.remove(generation);
+            unwatch.run();
         }
         long first = firstTokenAt.get();
         metrics.generated(response, first == 0 ? null : Duration.ofNanos(first - submitted));

@@ -98,25 +98,54 @@ final class Json {
     }
 
     static Integer integer(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+        Long value = longInteger(node, field);
+        if (value == null) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw ApiError.invalidParam(field, "'" + field + "' must be an integer, was " + describe(value));
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw ApiError.invalidParam(field, "'" + field + "' is out of range, was " + value);
         }
         return value.intValue();
     }
 
+    /**
+     * A token limit: an integer, where a value beyond what any context holds (clients send {@code 1e12} for "as much
+     * as possible") means no limit but the context's.
+     */
+    static Integer tokenLimit(JsonNode node, String field) {
+        Long value = longInteger(node, field);
+        if (value == null) {
+            return null;
+        }
+        return value > Integer.MAX_VALUE ? Integer.MAX_VALUE : value < Integer.MIN_VALUE ? Integer.MIN_VALUE : value.intValue();
+    }
+
+    /**
+     * An integer, also when written in exponent form ({@code 1e6}): JSON has one number type, and JavaScript clients
+     * write large integers that way.
+     */
     static Long longInteger(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw ApiError.invalidParam(field, "'" + field + "' must be an integer, was " + describe(value));
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
         }
-        return value.longValue();
+        if (value.isNumber() && !value.isIntegralNumber() && Double.isFinite(value.doubleValue())) {
+            java.math.BigDecimal decimal = value.decimalValue();
+            if (decimal.signum() == 0 || decimal.stripTrailingZeros().scale() <= 0) {
+                try {
+                    return decimal.toBigIntegerExact().longValueExact();
+                } catch (ArithmeticException tooLarge) {
+                    throw ApiError.invalidParam(field, "'" + field + "' is out of range, was " + value.asText());
+                }
+            }
+        }
+        if (value.isIntegralNumber()) {
+            throw ApiError.invalidParam(field, "'" + field + "' is out of range, was " + value.asText());
+        }
+        throw ApiError.invalidParam(field, "'" + field + "' must be an integer, was " + describe(value));
     }
 
     static Double number(JsonNode node, String field) {

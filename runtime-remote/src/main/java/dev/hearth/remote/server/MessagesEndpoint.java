@@ -17,6 +17,7 @@ import dev.hearth.api.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /v1/messages}: the Anthropic Messages API. Content blocks map to the api's messages ({@code tool_use}
@@ -66,8 +67,10 @@ final class MessagesEndpoint implements Endpoint {
         start.putArray("content");
         start.putNull("stop_reason");
         start.putNull("stop_sequence");
-        // the prompt's token count is only known once the runtime has read it: message_delta carries the real usage
-        start.set("usage", usage(new Usage(0, 0, 0)));
+        // counted ahead with the runtime's tokenizer; which of them the prefix cache holds is only known at the end, so
+        // message_delta carries the final split between input and cache reads
+        int promptTokens = context.catalog().client().countPromptTokens(request).orElse(0);
+        start.set("usage", usage(new Usage(promptTokens, 0, 0)));
         send(exchange, "message_start", event -> event.set("message", start));
         send(exchange, "ping", event -> { });
         boolean[] textStarted = {false};
@@ -120,6 +123,29 @@ final class MessagesEndpoint implements Endpoint {
         });
         send(exchange, "message_stop", event -> { });
         exchange.endStream();
+    }
+
+    /**
+     * {@code POST /v1/messages/count_tokens}: the prompt's token count as the serving runtime's tokenizer and chat
+     * template make it, tools included, without generating.
+     */
+    void countTokens(Exchange exchange) throws IOException {
+        ObjectNode body = exchange.body();
+        String model = context.catalog().resolve(Json.requiredText(body, "model"));
+        ChatRequest request = ChatRequest.builder()
+                .messages(messages(body))
+                .tools(tools(body))
+                .options(ApiError.buildOptions(context.defaults().toBuilder().toolChoice(toolChoice(body)), WIRE_NAMES))
+                .model(model)
+                .build();
+        java.util.OptionalInt count = context.catalog().client().countPromptTokens(request);
+        if (count.isEmpty()) {
+            throw ApiError.invalidParam("model", "The runtime serving '" + model + "' cannot count tokens before it "
+                    + "answers (it is a remote API); send the message and read usage.input_tokens instead.");
+        }
+        ObjectNode answer = Json.object();
+        answer.put("input_tokens", count.getAsInt());
+        exchange.json(200, answer);
     }
 
     private static void startTextBlock(Exchange exchange) throws IOException {
@@ -206,7 +232,7 @@ final class MessagesEndpoint implements Endpoint {
     }
 
     private GenerationOptions options(ObjectNode body) {
-        Integer maxTokens = Json.integer(body, "max_tokens");
+        Integer maxTokens = Json.tokenLimit(body, "max_tokens");
         if (maxTokens == null) {
             throw ApiError.invalidParam("max_tokens", "max_tokens: Field required");
         }
@@ -229,8 +255,12 @@ final class MessagesEndpoint implements Endpoint {
         }
         options.toolChoice(toolChoice(body));
         options.responseFormat(responseFormat(body));
-        return options.build();
+        return ApiError.buildOptions(options, WIRE_NAMES);
     }
+
+    /** The Anthropic parameter behind each option field, for errors that must name what the client sent. */
+    private static final Map<String, String> WIRE_NAMES = Map.of("maxTokens", "max_tokens", "temperature", "temperature",
+            "topP", "top_p", "topK", "top_k", "stopSequences", "stop_sequences");
 
     /**
      * Structured outputs: {@code output_config.format} of type {@code json_schema} constrains the answer to the

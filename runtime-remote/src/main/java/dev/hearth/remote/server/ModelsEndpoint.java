@@ -6,9 +6,11 @@ import dev.hearth.api.spi.RuntimeInfo;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * The model lists: {@code GET /v1/models} and {@code GET /v1/models/{id}} (OpenAI), {@code GET /api/tags} (Ollama).
+ * The model lists: {@code GET /v1/models} and {@code GET /v1/models/{id}} (OpenAI, or Anthropic's shape when the
+ * request comes from an Anthropic client) ({@link OllamaModelsEndpoint} lists them for Ollama).
  */
 final class ModelsEndpoint {
     private final ModelCatalog catalog;
@@ -19,6 +21,10 @@ final class ModelsEndpoint {
     }
 
     void list(Exchange exchange) throws IOException {
+        if (fromAnthropicClient(exchange)) {
+            anthropicList(exchange);
+            return;
+        }
         ObjectNode list = Json.object();
         list.put("object", "list");
         ArrayNode data = list.putArray("data");
@@ -33,7 +39,44 @@ final class ModelsEndpoint {
         if (catalog.runtimeOf(id) == null) {
             throw ApiError.modelNotFound(id, catalog.models());
         }
-        exchange.json(200, openAiModel(id));
+        exchange.json(200, fromAnthropicClient(exchange) ? anthropicModel(id) : openAiModel(id));
+    }
+
+    /**
+     * Both APIs list models at {@code /v1/models} in different shapes; Anthropic's SDKs send {@code anthropic-version}
+     * on every request (and their key as {@code x-api-key}), which OpenAI clients never do.
+     */
+    private static boolean fromAnthropicClient(Exchange exchange) {
+        return exchange.header("anthropic-version") != null
+                || exchange.header("x-api-key") != null && exchange.header("authorization") == null;
+    }
+
+    /** Anthropic's page of models; the node has few, so the first page is the whole list. */
+    private void anthropicList(Exchange exchange) throws IOException {
+        ObjectNode page = Json.object();
+        ArrayNode data = page.putArray("data");
+        List<String> models = catalog.models();
+        for (String model : models) {
+            data.add(anthropicModel(model));
+        }
+        page.put("has_more", false);
+        page.put("first_id", models.getFirst());
+        page.put("last_id", models.getLast());
+        exchange.json(200, page);
+    }
+
+    private ObjectNode anthropicModel(String model) {
+        ObjectNode node = Json.object();
+        node.put("type", "model");
+        node.put("id", model);
+        node.put("display_name", model);
+        node.put("created_at", Instant.ofEpochSecond(startedAt).toString());
+        node.put("lifecycle", "active");
+        RuntimeInfo runtime = catalog.runtimeOf(model);
+        if (runtime != null && runtime.contextLength() > 0) {
+            node.put("max_input_tokens", runtime.contextLength());
+        }
+        return node;
     }
 
     private ObjectNode openAiModel(String model) {
@@ -44,30 +87,5 @@ final class ModelsEndpoint {
         RuntimeInfo runtime = catalog.runtimeOf(model);
         node.put("owned_by", runtime == null ? "hearth" : runtime.name());
         return node;
-    }
-
-    void tags(Exchange exchange) throws IOException {
-        ObjectNode tags = Json.object();
-        ArrayNode models = tags.putArray("models");
-        String modifiedAt = Instant.ofEpochSecond(startedAt).toString();
-        for (String model : catalog.models()) {
-            RuntimeInfo runtime = catalog.runtimeOf(model);
-            ObjectNode node = models.addObject();
-            node.put("name", model);
-            node.put("model", model);
-            node.put("modified_at", modifiedAt);
-            // Hearth serves models through runtimes that do not expose file sizes or digests
-            node.put("size", 0);
-            node.put("digest", "");
-            ObjectNode details = node.putObject("details");
-            details.put("format", runtime != null && runtime.name().contains("gguf") ? "gguf" : "");
-            details.put("family", "");
-            details.putNull("families");
-            details.put("parameter_size", "");
-            details.put("quantization_level", "");
-            details.put("runtime", runtime == null ? "" : runtime.name());
-            details.put("context_length", runtime == null ? 0 : runtime.contextLength());
-        }
-        exchange.json(200, tags);
     }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Routes every request and applies the server's rules in order: known path (404), allowed method (405), credentials
@@ -38,24 +39,36 @@ final class NodeHandler extends Handler.Abstract {
     private final long maxBodyBytes;
     private final Admission admission;
     private final ServerMetrics metrics;
+    /** Browser origins allowed to call this node (CORS); empty: none, the default; {@code *}: any. */
+    private final Set<String> corsOrigins;
 
-    NodeHandler(ServerContext context, String token, long maxBodyBytes, Admission admission) {
+    NodeHandler(ServerContext context, String token, long maxBodyBytes, Admission admission, Set<String> corsOrigins) {
         super(InvocationType.BLOCKING);
+        this.corsOrigins = Set.copyOf(corsOrigins);
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.maxBodyBytes = maxBodyBytes;
         this.admission = admission;
         this.metrics = context.metrics();
         ModelsEndpoint models = new ModelsEndpoint(context.catalog());
+        MessagesEndpoint messages = new MessagesEndpoint(context);
+        OllamaModelsEndpoint ollamaModels = new OllamaModelsEndpoint(context);
+        OllamaEmbedEndpoint ollamaEmbed = new OllamaEmbedEndpoint(context);
         List<Route> all = List.of(
                 generating("/v1/chat/completions", Dialect.OPENAI, new ChatCompletionsEndpoint(context)),
                 generating("/v1/completions", Dialect.OPENAI, new CompletionsEndpoint(context)),
                 generating("/v1/responses", Dialect.OPENAI, new ResponsesEndpoint(context)),
                 new Route("/v1/embeddings", Dialect.OPENAI, "POST", new EmbeddingsEndpoint(context), true, false, false),
                 new Route("/v1/models", Dialect.OPENAI, "GET", models::list, false, false, false),
-                generating("/v1/messages", Dialect.ANTHROPIC, new MessagesEndpoint(context)),
+                generating("/v1/messages", Dialect.ANTHROPIC, messages),
+                new Route("/v1/messages/count_tokens", Dialect.ANTHROPIC, "POST", messages::countTokens, true, false, false),
                 generating("/api/chat", Dialect.OLLAMA, new OllamaChatEndpoint(context)),
                 generating("/api/generate", Dialect.OLLAMA, new OllamaGenerateEndpoint(context)),
-                new Route("/api/tags", Dialect.OLLAMA, "GET", models::tags, false, false, false),
+                new Route("/api/tags", Dialect.OLLAMA, "GET", ollamaModels::tags, false, false, false),
+                new Route("/api/show", Dialect.OLLAMA, "POST", ollamaModels::show, true, false, false),
+                new Route("/api/ps", Dialect.OLLAMA, "GET", ollamaModels::ps, false, false, false),
+                new Route("/api/version", Dialect.OLLAMA, "GET", ollamaModels::version, false, false, false),
+                new Route("/api/embed", Dialect.OLLAMA, "POST", ollamaEmbed::embed, true, false, false),
+                new Route("/api/embeddings", Dialect.OLLAMA, "POST", ollamaEmbed::embeddings, true, false, false),
                 new Route("/health", Dialect.OPENAI, "GET", exchange -> health(exchange, context), false, false, true),
                 new Route("/metrics", Dialect.OPENAI, "GET",
                         exchange -> exchange.send(200, "text/plain; version=0.0.4; charset=utf-8",
@@ -78,6 +91,11 @@ final class NodeHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (cors(request, response)) {
+            response.setStatus(204);
+            callback.succeeded();
+            return true;
+        }
         String path = request.getHttpURI().getPath();
         Route route = routes.get(path);
         if (route == null && path.startsWith("/v1/models/") && path.length() > "/v1/models/".length()) {
@@ -135,6 +153,31 @@ final class NodeHandler extends Handler.Abstract {
         } finally {
             permit.close();
         }
+    }
+
+    /**
+     * Applies CORS for a configured origin: marks the answer readable by that origin and answers a preflight itself
+     * (true), before credentials are checked, since browsers send none with a preflight. Requests from other origins
+     * get no CORS headers, so browsers keep their pages from reading the answers.
+     */
+    private boolean cors(Request request, Response response) {
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin == null || corsOrigins.isEmpty() || !(corsOrigins.contains(origin) || corsOrigins.contains("*"))) {
+            return false;
+        }
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        response.getHeaders().add(HttpHeader.VARY, "Origin");
+        String preflightMethod = request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD);
+        if (!"OPTIONS".equals(request.getMethod()) || preflightMethod == null) {
+            return false;
+        }
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+        String headers = request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_HEADERS);
+        if (headers != null) {
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, headers);
+        }
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_MAX_AGE, "600");
+        return true;
     }
 
     /** Accepts the token as {@code Authorization: Bearer} (OpenAI, Ollama) or {@code x-api-key} (Anthropic). */

@@ -15,7 +15,9 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 
 /**
@@ -33,19 +35,23 @@ import java.util.concurrent.Executors;
  *   <caption>Endpoints</caption>
  *   <tr><td>{@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/responses}</td><td>OpenAI, blocking or SSE</td></tr>
  *   <tr><td>{@code GET /v1/models}, {@code /v1/models/{id}}</td><td>OpenAI model list</td></tr>
- *   <tr><td>{@code POST /v1/embeddings}</td><td>OpenAI; answers that the model does not support embeddings</td></tr>
- *   <tr><td>{@code POST /v1/messages}</td><td>Anthropic Messages, blocking or SSE</td></tr>
- *   <tr><td>{@code POST /api/chat}, {@code /api/generate}; {@code GET /api/tags}</td><td>Ollama, NDJSON or blocking</td></tr>
+ *   <tr><td>{@code POST /v1/embeddings}</td><td>OpenAI, from runtimes that compute embeddings</td></tr>
+ *   <tr><td>{@code POST /v1/messages}, {@code /v1/messages/count_tokens}</td><td>Anthropic Messages, blocking or
+ *   SSE; {@code /v1/models} answers Anthropic clients in Anthropic's shape</td></tr>
+ *   <tr><td>{@code POST /api/chat}, {@code /api/generate}, {@code /api/embed}, {@code /api/embeddings},
+ *   {@code /api/show}; {@code GET /api/tags}, {@code /api/ps}, {@code /api/version}</td><td>Ollama, NDJSON or
+ *   blocking</td></tr>
  *   <tr><td>{@code GET /health}, {@code /metrics}</td><td>liveness (no token needed); Prometheus text</td></tr>
  * </table>
+ *
+ * <p>Browsers: CORS is off unless {@link Builder#corsOrigin} names the origins whose pages may call the node.
  *
  * <p>Safety: the server binds 127.0.0.1 unless told otherwise, and refuses to build for any other address without a
  * bearer token; with a token, every endpoint but {@code /health} needs {@code Authorization: Bearer <token>} or
  * {@code x-api-key: <token>}. Bodies over {@link Builder#maxBodyBytes} get a 413; at most
  * {@link Builder#maxConcurrentRequests} generations run at once, {@link Builder#queueCapacity} more wait, and the
- * rest get a 429 with {@code Retry-After}. A streaming client that disconnects cancels its generation at the next
- * token; a blocking request's disconnect is noticed only when Jetty sees the connection fail (over HTTP/1.1 usually
- * when the answer is written), so its generation may run to its token limit.
+ * rest get a 429 with {@code Retry-After}. A client that closes its connection while its answer is generated,
+ * streaming or not, cancels that generation and frees its slot.
  *
  * <p>The server does not own the client: closing the server leaves the client open.
  */
@@ -77,7 +83,7 @@ public final class NodeServer implements AutoCloseable {
         this.runner = new GenerationRunner(builder.client, metrics);
         ServerContext context = new ServerContext(new ModelCatalog(builder.client), runner, builder.defaultOptions, metrics);
         jetty.setHandler(new NodeHandler(context, builder.bearerToken, builder.maxBodyBytes,
-                new Admission(builder.maxConcurrentRequests, builder.queueCapacity)));
+                new Admission(builder.maxConcurrentRequests, builder.queueCapacity), builder.corsOrigins));
         // no graceful wait on close: running generations are cancelled first, so nothing is left worth waiting for
         jetty.setStopTimeout(0);
         this.host = builder.host;
@@ -153,6 +159,7 @@ public final class NodeServer implements AutoCloseable {
         private int queueCapacity = 32;
         private Duration idleTimeout = Duration.ofMinutes(5);
         private GenerationOptions defaultOptions = GenerationOptions.defaults();
+        private final Set<String> corsOrigins = new LinkedHashSet<>();
 
         private Builder() {
         }
@@ -221,6 +228,21 @@ public final class NodeServer implements AutoCloseable {
                 throw new ConfigurationException("idleTimeout must be positive, was " + idleTimeout);
             }
             this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /**
+         * Lets web pages from {@code origin} (e.g. {@code http://localhost:5173}; {@code *} for any) call this node from
+         * a browser: their preflight {@code OPTIONS} requests are answered and answers carry
+         * {@code Access-Control-Allow-Origin}. Off by default; may be called for several origins. A token, when set,
+         * is still required on the requests themselves.
+         */
+        public Builder corsOrigin(String origin) {
+            if (origin == null || !(origin.equals("*") || origin.matches("https?://[^/\\s]+"))) {
+                throw new ConfigurationException("corsOrigin must be '*' or an origin such as http://localhost:5173 "
+                        + "(scheme, host and optional port, no path), was " + origin);
+            }
+            corsOrigins.add(origin);
             return this;
         }
 

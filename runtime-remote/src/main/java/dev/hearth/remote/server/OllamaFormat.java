@@ -6,10 +6,13 @@ import dev.hearth.api.ChatResponse;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.ResponseFormat;
+import dev.hearth.api.spi.ModelFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** What the Ollama endpoints share: the {@code options} object, the final statistics and the request checks. */
@@ -26,9 +29,9 @@ final class OllamaFormat {
         GenerationOptions.Builder options = defaults.toBuilder().responseFormat(responseFormat(body));
         ObjectNode given = Json.object(body, "options");
         if (given == null) {
-            return options.build();
+            return ApiError.buildOptions(options, WIRE_NAMES);
         }
-        Integer numPredict = Json.integer(given, "num_predict");
+        Integer numPredict = Json.tokenLimit(given, "num_predict");
         if (numPredict != null) {
             // Ollama: -1 generates without limit, -2 until the context is full; both mean no token limit here
             options.maxTokens(numPredict < 0 ? GenerationOptions.UNLIMITED : numPredict);
@@ -77,8 +80,16 @@ final class OllamaFormat {
                 LOG.debug("Ignoring Ollama option {}: it tunes Ollama's own loader", name);
             }
         });
-        return options.build();
+        return ApiError.buildOptions(options, WIRE_NAMES);
     }
+
+    /** The Ollama option behind each option field, for errors that must name what the client sent. */
+    private static final Map<String, String> WIRE_NAMES = Map.ofEntries(Map.entry("maxTokens", "options.num_predict"),
+            Map.entry("temperature", "options.temperature"), Map.entry("topK", "options.top_k"),
+            Map.entry("topP", "options.top_p"), Map.entry("minP", "options.min_p"), Map.entry("seed", "options.seed"),
+            Map.entry("repetitionPenalty", "options.repeat_penalty"), Map.entry("repetitionWindow", "options.repeat_last_n"),
+            Map.entry("stopSequences", "options.stop"), Map.entry("frequencyPenalty", "options.frequency_penalty"),
+            Map.entry("presencePenalty", "options.presence_penalty"));
 
     /**
      * Ollama's {@code format}: {@code "json"} for any JSON object, or a JSON Schema object. A runtime that cannot
@@ -125,6 +136,38 @@ final class OllamaFormat {
         chunk.put("prompt_eval_duration", response.timings().prefill().toNanos());
         chunk.put("eval_count", response.usage().completionTokens());
         chunk.put("eval_duration", response.timings().decode().toNanos());
+    }
+
+    /**
+     * A model's {@code details}: format, family (the GGUF's {@code general.architecture}), parameter size and
+     * quantization level, from its file; without a file, only what is known (nothing).
+     */
+    static ObjectNode details(Optional<ModelFile> file) {
+        ObjectNode details = Json.object();
+        details.put("parent_model", "");
+        file.ifPresent(f -> {
+            details.put("format", f.format());
+            Object architecture = f.metadata().get("general.architecture");
+            if (architecture != null) {
+                details.put("family", architecture.toString());
+                details.putArray("families").add(architecture.toString());
+            }
+            Object label = f.metadata().get("general.size_label");
+            details.put("parameter_size", label != null ? label.toString() : parameterSize(f.parameterCount()));
+            details.put("quantization_level", f.quantization());
+        });
+        return details;
+    }
+
+    /** Ollama's way of writing a parameter count: {@code 8.0B}, {@code 135M}, {@code 260K}. */
+    static String parameterSize(long parameters) {
+        if (parameters >= 1_000_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.1fB", parameters / 1e9);
+        }
+        if (parameters >= 1_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.0fM", parameters / 1e6);
+        }
+        return String.format(java.util.Locale.ROOT, "%.0fK", parameters / 1e3);
     }
 
     static String line(JsonNode node) {

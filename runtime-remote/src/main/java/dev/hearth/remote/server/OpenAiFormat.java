@@ -45,10 +45,12 @@ final class OpenAiFormat {
     private static GenerationOptions options(ObjectNode body, GenerationOptions defaults, boolean logprobsSupported,
                                              String... maxTokensFields) {
         GenerationOptions.Builder options = defaults.toBuilder();
+        String maxTokensField = maxTokensFields[0];
         for (String field : maxTokensFields) {
-            Integer maxTokens = Json.integer(body, field);
+            Integer maxTokens = Json.tokenLimit(body, field);
             if (maxTokens != null) {
                 options.maxTokens(maxTokens);
+                maxTokensField = field;
                 break;
             }
         }
@@ -116,8 +118,17 @@ final class OpenAiFormat {
         if (n != null && n != 1) {
             throw ApiError.invalidParam("n", "This server generates one choice per request; 'n' must be 1, was " + n);
         }
-        return options.build();
+        Map<String, String> wireNames = new HashMap<>(WIRE_NAMES);
+        wireNames.put("maxTokens", maxTokensField);
+        return ApiError.buildOptions(options, wireNames);
     }
+
+    /** The OpenAI parameter behind each option field, for errors that must name what the client sent. */
+    private static final Map<String, String> WIRE_NAMES = Map.ofEntries(Map.entry("temperature", "temperature"),
+            Map.entry("topK", "top_k"), Map.entry("topP", "top_p"), Map.entry("minP", "min_p"),
+            Map.entry("repetitionPenalty", "repeat_penalty"), Map.entry("seed", "seed"), Map.entry("stopSequences", "stop"),
+            Map.entry("logitBias", "logit_bias"), Map.entry("logprobs", "top_logprobs"),
+            Map.entry("frequencyPenalty", "frequency_penalty"), Map.entry("presencePenalty", "presence_penalty"));
 
     /** OpenAI's {@code logit_bias}: token id (as a string) to a bias in [-100, 100]. */
     private static Map<Integer, Float> logitBias(ObjectNode bias) {

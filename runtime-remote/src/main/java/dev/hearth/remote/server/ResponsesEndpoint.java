@@ -96,7 +96,7 @@ final class ResponsesEndpoint implements Endpoint {
         });
         events.send("response.output_item.done", event -> {
             event.put("output_index", 0);
-            event.set("item", messageItem(messageId, "completed", response.text()));
+            event.set("item", messageItem(messageId, itemStatus(response), response.text()));
         });
         List<ToolCall> calls = response.toolCalls();
         for (int i = 0; i < calls.size(); i++) {
@@ -167,14 +167,16 @@ final class ResponsesEndpoint implements Endpoint {
             }
             ArrayNode output = response.putArray("output");
             if (messageId != null) {
-                output.add(messageItem(messageId, "completed", answer.text()));
+                output.add(messageItem(messageId, itemStatus(answer), answer.text()));
             }
             for (ToolCall call : answer.toolCalls()) {
                 output.add(functionCallItem(call, "completed", call.argumentsJson()));
             }
             ObjectNode usage = response.putObject("usage");
             usage.put("input_tokens", answer.usage().promptTokens());
-            usage.putObject("input_tokens_details").put("cached_tokens", answer.usage().cachedPromptTokens());
+            // a local prefix cache is filled as a side effect of reading the prompt: nothing is billed as a cache write
+            usage.putObject("input_tokens_details").put("cached_tokens", answer.usage().cachedPromptTokens())
+                    .put("cache_write_tokens", 0);
             usage.put("output_tokens", answer.usage().completionTokens());
             usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
             usage.put("total_tokens", answer.usage().totalTokens());
@@ -215,6 +217,11 @@ final class ResponsesEndpoint implements Endpoint {
 
     private static boolean incomplete(ChatResponse response) {
         return response.finishReason() == FinishReason.LENGTH || response.finishReason() == FinishReason.CONTEXT_FULL;
+    }
+
+    /** A message cut by a token limit is itself incomplete, like the response holding it. */
+    private static String itemStatus(ChatResponse response) {
+        return incomplete(response) ? "incomplete" : "completed";
     }
 
     private static ObjectNode messageItem(String id, String status, String text) {

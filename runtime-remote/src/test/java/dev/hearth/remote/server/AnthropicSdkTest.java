@@ -10,9 +10,12 @@ import com.anthropic.errors.NotFoundException;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.models.ModelInfo;
+import com.anthropic.models.models.ModelListPage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,5 +153,61 @@ class AnthropicSdkTest {
                 right.close();
             }
         }
+    }
+
+    @Test
+    void modelsAreListedInAnthropicsShapeToAnthropicClients() {
+        ModelListPage page = anthropic.models().list();
+
+        assertThat(page.data()).extracting(ModelInfo::id).containsExactly(StoriesNode.MODEL);
+        ModelInfo model = page.data().getFirst().validate();
+        assertThat(model.displayName()).isEqualTo(StoriesNode.MODEL);
+        assertThat(page.hasMore()).contains(false);
+        assertThat(page.firstId()).contains(StoriesNode.MODEL);
+        assertThat(page.lastId()).contains(StoriesNode.MODEL);
+        assertThat(anthropic.models().retrieve(StoriesNode.MODEL).validate().id()).isEqualTo(StoriesNode.MODEL);
+        // OpenAI clients still get OpenAI's shape at the same path
+        assertThat(Http.json(Http.get(node.baseUrl() + "/v1/models")).path("object").asText()).isEqualTo("list");
+    }
+
+    @Test
+    void countTokensAndMessageStartReportThePromptTheMessageIsCharged() {
+        long counted = anthropic.messages().countTokens(MessageCountTokensParams.builder().model(StoriesNode.MODEL)
+                .system("A story.").addUserMessage(StoriesNode.PROMPT).build()).validate().inputTokens();
+        Message message = anthropic.messages().create(greedy(2).system("A story.").build());
+        assertThat(counted).isPositive()
+                .isEqualTo(message.usage().inputTokens() + message.usage().cacheReadInputTokens().orElse(0L));
+
+        long[] started = {-1};
+        try (StreamResponse<RawMessageStreamEvent> stream = anthropic.messages().createStreaming(greedy(2).system("A story.").build())) {
+            stream.stream().forEach(event -> event.messageStart().ifPresent(start ->
+                    started[0] = start.message().usage().inputTokens()));
+        }
+        assertThat(started[0]).as("message_start's input_tokens").isEqualTo(counted);
+    }
+
+    @Test
+    void aTokenLimitInExponentFormIsAnIntegerAndAHugeOneMeansTheContext() {
+        var response = Http.post(node.baseUrl() + "/v1/messages", "{\"model\":\"" + StoriesNode.MODEL + "\",\"max_tokens\":1e12,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + StoriesNode.PROMPT + "\"}],\"stop_sequences\":[\".\"]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(Http.json(response).path("usage").path("output_tokens").asInt()).isPositive();
+
+        var exact = Http.post(node.baseUrl() + "/v1/messages", "{\"model\":\"" + StoriesNode.MODEL + "\",\"max_tokens\":3e0,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + StoriesNode.PROMPT + "\"}]}");
+        assertThat(Http.json(exact).path("usage").path("output_tokens").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void aRefusedSamplingValueNamesTheWireParameter() {
+        assertThatThrownBy(() -> anthropic.messages().create(greedy(4)
+                .putAdditionalBodyProperty("top_p", JsonValue.from(5.0)).build()))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("top_p")
+                .hasMessageNotContaining("topP");
+        assertThatThrownBy(() -> anthropic.messages().create(greedy(0).build()))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("max_tokens")
+                .hasMessageNotContaining("maxTokens");
     }
 }

@@ -4,6 +4,10 @@ import dev.hearth.api.ChatResponse;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.testing.ScriptedRuntime;
 import dev.hearth.api.testing.TokenGate;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -93,6 +97,37 @@ class DisconnectTest {
             gate.open();
 
             assertThat(node.runtime.awaitFinished().finishReason()).isEqualTo(FinishReason.CANCELLED);
+        }
+    }
+
+    /**
+     * A blocking request whose client leaves is cancelled although nothing is written to it, and its slot goes to the
+     * next request. The gate never lets the first generation's second token through: it can only end by cancellation.
+     */
+    @Test
+    void closingABlockingRequestCancelsItsGenerationAndFreesItsSlot() throws Exception {
+        TokenGate gate = new TokenGate(1);
+        try (ScriptedNode node = new ScriptedNode(endlessRuntime(gate), builder -> builder.maxConcurrentRequests(1).queueCapacity(1))) {
+            Socket socket = send(node, "/v1/chat/completions", "{\"model\":\"scripted-model\",\"max_tokens\":1000000,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}");
+            while (node.runtime.tokensProduced() < 1) {
+                Thread.onSpinWait(); // the generation is under way: the first token has passed the gate
+            }
+            socket.close();
+
+            ChatResponse first = node.runtime.awaitFinished();
+            assertThat(first.finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(first.usage().completionTokens()).isEqualTo(1);
+
+            gate.release(2);
+            OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(node.url("/v1")).apiKey("none").maxRetries(0).build();
+            try {
+                ChatCompletion second = openai.chat().completions().create(ChatCompletionCreateParams.builder()
+                        .model(ScriptedNode.MODEL).addUserMessage("go").maxCompletionTokens(2).build());
+                assertThat(second.usage().orElseThrow().completionTokens()).isEqualTo(2);
+            } finally {
+                openai.close();
+            }
         }
     }
 }

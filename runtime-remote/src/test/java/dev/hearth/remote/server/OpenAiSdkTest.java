@@ -16,6 +16,7 @@ import com.openai.models.models.Model;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseOutputMessage;
 import com.openai.models.responses.ResponseStreamEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,7 +133,10 @@ class OpenAiSdkTest {
         ResponseCreateParams params = ResponseCreateParams.builder()
                 .model(StoriesNode.MODEL).input(StoriesNode.PROMPT).maxOutputTokens(14).temperature(0.0).build();
 
-        Response response = openai.responses().create(params);
+        Response response = openai.responses().create(params).validate();
+        assertThat(response.output().getFirst().asMessage().status())
+                .as("the message cut by max_output_tokens is as incomplete as its response")
+                .isEqualTo(ResponseOutputMessage.Status.INCOMPLETE);
         String blocking = outputText(response);
         assertThat(blocking).isNotBlank();
         assertThat(response.usage()).hasValueSatisfying(usage -> {
@@ -153,7 +157,9 @@ class OpenAiSdkTest {
             });
         }
         assertThat(deltas.toString()).isEqualTo(blocking);
-        assertThat(outputText(finished[0])).isEqualTo(blocking);
+        assertThat(outputText(finished[0].validate())).isEqualTo(blocking);
+        assertThat(finished[0].output().getFirst().asMessage().status())
+                .isEqualTo(ResponseOutputMessage.Status.INCOMPLETE);
         assertThat(types.getFirst()).isEqualTo("response.created");
         assertThat(types).contains("response.in_progress", "response.output_item.added", "response.content_part.added",
                 "response.output_text.delta", "response.output_text.done", "response.content_part.done",
@@ -201,7 +207,7 @@ class OpenAiSdkTest {
     void invalidOptionIsTheSdksBadRequestException() {
         assertThatThrownBy(() -> openai.chat().completions().create(greedyChat(4).topP(1.5).build()))
                 .isInstanceOf(BadRequestException.class)
-                .hasMessageContaining("topP");
+                .hasMessageContaining("top_p");
     }
 
     @Test
@@ -226,5 +232,17 @@ class OpenAiSdkTest {
                 right.close();
             }
         }
+    }
+
+    @Test
+    void aRefusedSamplingValueNamesTheWireParameterAsParam() {
+        assertThatThrownBy(() -> openai.chat().completions().create(greedyChat(4).topP(5.0).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, refused -> {
+                    assertThat(refused.param()).contains("top_p");
+                    assertThat(refused.getMessage()).contains("top_p").doesNotContain("topP");
+                });
+        assertThatThrownBy(() -> openai.chat().completions().create(greedyChat(0).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, refused ->
+                        assertThat(refused.param()).contains("max_completion_tokens"));
     }
 }

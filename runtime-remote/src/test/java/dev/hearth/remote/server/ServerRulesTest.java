@@ -82,7 +82,8 @@ class ServerRulesTest {
         try (ScriptedNode node = node()) {
             HttpResponse<String> penalty = Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"presence_penalty\":2.5}"));
             assertOpenAiError(penalty, 400, "invalid_request_error");
-            assertThat(Http.json(penalty).path("error").path("message").asText()).contains("presencePenalty");
+            assertThat(Http.json(penalty).path("error").path("message").asText()).contains("presence_penalty");
+            assertThat(Http.json(penalty).path("error").path("param").asText()).isEqualTo("presence_penalty");
             HttpResponse<String> choice = Http.post(node.url("/v1/chat/completions"), CHAT.replace("}]}", "}],\"tool_choice\":\"sometimes\"}"));
             assertOpenAiError(choice, 400, "invalid_request_error");
             assertThat(Http.json(choice).path("error").path("message").asText()).contains("tool_choice");
@@ -150,7 +151,7 @@ class ServerRulesTest {
     void unknownPathIsA404() {
         try (ScriptedNode node = node()) {
             assertOpenAiError(Http.get(node.url("/v1/nothing")), 404, "invalid_request_error");
-            assertOllamaError(Http.get(node.url("/api/ps")), 404);
+            assertOllamaError(Http.get(node.url("/api/nothing")), 404);
         }
     }
 

@@ -16,8 +16,10 @@ import dev.hearth.api.Usage;
 import dev.hearth.api.spi.CancellationSignal;
 import dev.hearth.api.spi.InferenceRuntime;
 import dev.hearth.api.spi.Locality;
+import dev.hearth.api.spi.ModelFile;
 import dev.hearth.api.spi.RuntimeInfo;
 import dev.hearth.kvcache.PrefixCache;
+import dev.hearth.local.internal.gguf.GgufDescription;
 import dev.hearth.local.internal.gguf.GgufFile;
 import dev.hearth.local.internal.model.ContextSize;
 import dev.hearth.local.internal.model.ModelConfig;
@@ -36,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -52,6 +55,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(LocalGgufRuntime.class);
 
     private final GgufFile file;
+    private volatile ModelFile description;
     private final StagePipeline pipeline;
     private final Tokenizer tokenizer;
     private final int contextLength;
@@ -204,6 +208,25 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             common++;
         }
         return common;
+    }
+
+    @Override
+    public Optional<ModelFile> modelFile() {
+        ModelFile described = description;
+        if (described == null) {
+            described = GgufDescription.describe(file); // a walk over metadata and tensor headers: done once
+            description = described;
+        }
+        return Optional.of(described);
+    }
+
+    /** The prompt's length as {@link #generate} would feed it: the template applied, tools offered unless refused. */
+    @Override
+    public OptionalInt countPromptTokens(ChatRequest request) {
+        if (request.options().toolChoice().mode() == ToolChoice.Mode.NONE) {
+            request = request.withTools(List.of());
+        }
+        return OptionalInt.of(promptFormat.promptIds(request).length);
     }
 
     @Override
