@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Evaluates arithmetic written by a model, without a script engine: numbers ({@code 12}, {@code 3.5}, {@code 1e3}),
- * {@code + - * / %}, powers {@code ^} (right-associative), parentheses, unary minus, the constants {@code pi} and
+ * {@code + - * / %}, powers {@code ^} (right-associative, binding tighter than a sign), parentheses, unary minus, the constants {@code pi} and
  * {@code e}, and the functions {@code sqrt abs round floor ceil ln log10 min max}. Nothing else is accepted: anything
  * the grammar does not know is an {@link IllegalArgumentException} naming the position. Expressions are capped in
  * length and nesting, so a hostile one cannot exhaust the stack.
@@ -13,6 +13,8 @@ import java.util.Locale;
 public final class Calculator {
     static final int MAX_LENGTH = 500;
     static final int MAX_DEPTH = 64;
+    private static final java.util.Set<String> FUNCTIONS =
+            java.util.Set.of("sqrt", "abs", "round", "floor", "ceil", "ln", "log10", "min", "max");
 
     private final String text;
     private int position;
@@ -64,18 +66,18 @@ public final class Calculator {
     }
 
     private double product() {
-        double value = power();
+        double value = unary();
         while (true) {
             if (take('*')) {
-                value *= power();
+                value *= unary();
             } else if (take('/')) {
-                double divisor = power();
+                double divisor = unary();
                 if (divisor == 0) {
                     throw new IllegalArgumentException("division by zero");
                 }
                 value /= divisor;
             } else if (take('%')) {
-                double divisor = power();
+                double divisor = unary();
                 if (divisor == 0) {
                     throw new IllegalArgumentException("remainder of a division by zero");
                 }
@@ -86,14 +88,7 @@ public final class Calculator {
         }
     }
 
-    private double power() {
-        double base = unary();
-        if (take('^')) {
-            return Math.pow(base, nested(this::power));
-        }
-        return base;
-    }
-
+    /** A sign binds looser than a power, as in mathematics: {@code -2^2} is -4. */
     private double unary() {
         if (take('-')) {
             return -nested(this::unary);
@@ -101,7 +96,15 @@ public final class Calculator {
         if (take('+')) {
             return nested(this::unary);
         }
-        return atom();
+        return power();
+    }
+
+    private double power() {
+        double base = atom();
+        if (take('^')) {
+            return Math.pow(base, nested(this::unary));
+        }
+        return base;
     }
 
     private double atom() {
@@ -161,6 +164,10 @@ public final class Calculator {
             default -> {
             }
         }
+        if (!FUNCTIONS.contains(name)) {
+            throw new IllegalArgumentException("unknown function '" + name + "' at position " + start
+                    + "; known: sqrt abs round floor ceil ln log10 min max, constants pi e");
+        }
         expect('(');
         double first = nested(this::sum);
         Double second = null;
@@ -187,8 +194,7 @@ public final class Calculator {
             case "log10" -> Math.log10(first);
             case "min" -> Math.min(first, second);
             case "max" -> Math.max(first, second);
-            default -> throw new IllegalArgumentException("unknown function '" + name + "' at position " + start
-                    + "; known: sqrt abs round floor ceil ln log10 min max, constants pi e");
+            default -> throw new IllegalStateException("function " + name + " is listed but not evaluated");
         };
     }
 
