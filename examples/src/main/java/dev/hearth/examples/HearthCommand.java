@@ -80,7 +80,8 @@ public final class HearthCommand implements Runnable {
         @Mixin
         RuntimeOptions runtime;
 
-        @Option(names = "--max-tokens", description = "most tokens per step (default: ${DEFAULT-VALUE})", defaultValue = "96")
+        @Option(names = "--max-tokens", description = "most tokens per step (default: ${DEFAULT-VALUE}: room for a tool call of a tiny model)",
+                defaultValue = "128")
         int maxTokens;
 
         @Option(names = "--temperature", description = "0 is greedy (default: ${DEFAULT-VALUE})", defaultValue = "0.7")

@@ -27,14 +27,15 @@ public final class BuiltinTools {
     private BuiltinTools() {
     }
 
-    // short schemas on purpose: every step resends them, and a small model's context is short
-    record PathArgument(@ToolParam(maxLength = 40) String path) {
+    // Short schemas on purpose: every step resends them, and a small model's context is short. The string bounds
+    // keep a constrained call of a tiny model (a token per character or two) within about 120 tokens.
+    record PathArgument(@ToolParam(maxLength = 32) String path) {
     }
 
-    record GrepArguments(@ToolParam(maxLength = 40) String text, @ToolParam(maxLength = 40) String path) {
+    record GrepArguments(@ToolParam(maxLength = 24) String text, @ToolParam(maxLength = 32) String path) {
     }
 
-    record Expression(@ToolParam(maxLength = 80) String expression) {
+    record Expression(@ToolParam(maxLength = 48) String expression) {
     }
 
     record NoArguments() {
