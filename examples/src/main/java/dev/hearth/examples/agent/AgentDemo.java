@@ -3,6 +3,7 @@ package dev.hearth.examples.agent;
 import dev.hearth.api.CacheControl;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.InferenceClient;
+import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.spi.Locality;
 
 import java.io.IOException;
@@ -69,7 +70,8 @@ public final class AgentDemo {
         deleteTree(sessionFolder);
         createDirectories(sessionFolder);
         Sandbox sandbox = Sandbox.of(sandboxFolder);
-        List<AgentTool> tools = BuiltinTools.all(sandbox, clock);
+        List<AgentTool> offered = BuiltinTools.all(sandbox, clock);
+        List<AgentTool> tools = offered;
         List<LabeledStep> on = new ArrayList<>();
         List<LabeledStep> off = new ArrayList<>();
         String runtime;
@@ -77,7 +79,7 @@ public final class AgentDemo {
             runtime = client.runtimes().stream().map(info -> info.name() + " (" + info.defaultModel() + ")")
                     .collect(Collectors.joining(", "));
             out.printf("Agent on %s%ntools: %s; sandbox %s%ntask: %s%n", runtime,
-                    tools.stream().map(AgentTool::name).collect(Collectors.joining(", ")), sandboxFolder, TASK);
+                    offered.stream().map(AgentTool::name).collect(Collectors.joining(", ")), sandboxFolder, TASK);
             warmUp(client);
             for (boolean cache : new boolean[] {true, false}) {
                 List<LabeledStep> steps = cache ? on : off;
@@ -86,7 +88,20 @@ public final class AgentDemo {
                 if (cache) {
                     main.sessionFile(AgentSession.kvFile(sessionFolder));
                 }
-                AgentRun parent = main.build().run(TASK);
+                AgentRun parent;
+                try {
+                    parent = main.build().run(TASK);
+                } catch (InvalidRequestException refused) {
+                    if (tools.isEmpty() || !on.isEmpty()) {
+                        throw refused;
+                    }
+                    // a runtime without a chat template for tools (an ONNX export, a base model) refuses them up front;
+                    // the rest of the demo (cache, sub-agents, session) still means something without
+                    out.printf("   %s%n   running the task without tools%n", refused.getMessage());
+                    tools = List.of();
+                    main = loop(client, tools, cache, settings.maxSteps()).sessionFile(AgentSession.kvFile(sessionFolder));
+                    parent = main.build().run(TASK);
+                }
                 steps.addAll(LabeledStep.of("main", parent));
                 out.printf("   stopped: %s%n", parent.stop());
                 if (cache) {

@@ -50,6 +50,7 @@ import java.util.function.Consumer;
  * <ul>
  * <li><b>Tool choice</b>: the first step is asked with {@link ToolChoice#required()} by default, so even a tiny local
  * model starts with a call that parses (the local engine constrains it); later steps use {@link ToolChoice#auto()}.
+ * A loop without tools sends none and no tool choice: it is a plain multi-turn conversation.
  * <li><b>Errors</b>: a tool that throws, arguments that do not fit, an unknown tool name and a call written wrongly
  * all go back to the model as results it can read; they never end the run.
  * <li><b>Privacy</b>: a {@link ToolResult#isPrivate() private} tool result taints the run: it and every later message
@@ -92,9 +93,6 @@ public final class AgentLoop {
         this.cache = builder.cache;
         this.sessionFile = builder.sessionFile;
         this.onStep = builder.onStep;
-        if (tools.isEmpty() && (firstChoice.forcesCall() || laterChoice.forcesCall())) {
-            throw new IllegalArgumentException("a tool choice that forces a call needs at least one tool");
-        }
     }
 
     public static Builder builder(InferenceClient client) {
