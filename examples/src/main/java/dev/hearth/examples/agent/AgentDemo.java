@@ -1,9 +1,12 @@
 package dev.hearth.examples.agent;
 
 import dev.hearth.api.CacheControl;
+import dev.hearth.api.ChatCall;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.InferenceClient;
 import dev.hearth.api.InvalidRequestException;
+import dev.hearth.api.Tool;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.spi.Locality;
 
 import java.io.IOException;
@@ -80,7 +83,7 @@ public final class AgentDemo {
                     .collect(Collectors.joining(", "));
             out.printf("Agent on %s%ntools: %s; sandbox %s%ntask: %s%n", runtime,
                     offered.stream().map(AgentTool::name).collect(Collectors.joining(", ")), sandboxFolder, TASK);
-            warmUp(client);
+            warmUp(client, tools);
             for (boolean cache : new boolean[] {true, false}) {
                 List<LabeledStep> steps = cache ? on : off;
                 out.printf("%n== the task, prefix cache %s ==%n", cache ? "on" : "off");
@@ -150,12 +153,22 @@ public final class AgentDemo {
     }
 
     /**
-     * One short uncached answer before anything is measured, on a local runtime only: the JIT compiles the forward
-     * pass there, rather than in the first measured step, so cache on and off start from the same warm engine.
+     * One uncached answer like a first step (same prompt and tools, a forced call, a few tokens) before anything is
+     * measured, on a local runtime only: the JIT compiles the forward pass and the tool-call grammar there, so the
+     * cache-on run's first step is not charged for it and cache on and off start from the same warm engine.
      */
-    private void warmUp(InferenceClient client) {
-        if (client.runtimes().getFirst().locality() == Locality.IN_PROCESS) {
-            client.chat().user(TASK).maxTokens(8).cache(CacheControl.disabled()).call();
+    private void warmUp(InferenceClient client, List<AgentTool> tools) {
+        if (client.runtimes().getFirst().locality() != Locality.IN_PROCESS) {
+            return;
+        }
+        ChatCall call = client.chat().system(SYSTEM_PROMPT).user(TASK).maxTokens(8).cache(CacheControl.disabled());
+        if (!tools.isEmpty()) {
+            call.tools(tools.stream().map(AgentTool::definition).toArray(Tool[]::new)).toolChoice(ToolChoice.required());
+        }
+        try {
+            call.call();
+        } catch (InvalidRequestException refused) {
+            // a runtime that refuses tools: the task says so, and falls back, at its first step
         }
     }
 
