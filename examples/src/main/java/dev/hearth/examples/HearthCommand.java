@@ -100,11 +100,20 @@ public final class HearthCommand implements Runnable {
                 defaultValue = "target/hearth-agent")
         java.nio.file.Path out;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
             GenerationOptions options = GenerationOptions.builder().maxTokens(maxTokens).temperature(temperature).seed(seed).build();
-            new AgentDemo(() -> runtime.openClientForTools(2048), new AgentDemo.Settings(maxSteps, subAgents, options),
-                    out, System.out, java.time.Clock.systemDefaultZone()).run();
+            AgentDemo.Settings settings;
+            try {
+                settings = new AgentDemo.Settings(maxSteps, subAgents, options);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-steps/--sub-agents: " + e.getMessage());
+            }
+            new AgentDemo(() -> runtime.openClientForTools(2048), settings, out, System.out,
+                    java.time.Clock.systemDefaultZone()).run();
             return 0;
         }
     }
