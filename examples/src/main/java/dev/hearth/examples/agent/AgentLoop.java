@@ -8,6 +8,7 @@ import dev.hearth.api.Generation;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.InferenceClient;
 import dev.hearth.api.Message;
+import dev.hearth.api.PolicyViolationException;
 import dev.hearth.api.Sensitivity;
 import dev.hearth.api.Tool;
 import dev.hearth.api.ToolCall;
@@ -54,7 +55,8 @@ import java.util.function.Consumer;
  * <li><b>Errors</b>: a tool that throws, arguments that do not fit, an unknown tool name and a call written wrongly
  * all go back to the model as results it can read; they never end the run.
  * <li><b>Privacy</b>: a {@link ToolResult#isPrivate() private} tool result taints the run: it and every later message
- * and request are {@link Sensitivity#PRIVATE}, so the client's routing keeps them off third-party runtimes.
+ * and request are {@link Sensitivity#PRIVATE}, so the client's routing keeps them off third-party runtimes; when no
+ * runtime may take them the run stops with {@link StopReason#REFUSED}, nothing sent.
  * <li><b>Prefix cache</b>: every step resends the same system prompt, tools and history, and pins the system prompt
  * with the tools; with a session file, each step saves the runtime's keys and values there and the first step of a
  * run restores them, so a resumed session computes only its new tokens.
@@ -137,7 +139,13 @@ public final class AgentLoop {
             }
             ToolChoice choice = index == 1 ? firstChoice : laterChoice;
             Sensitivity sensitivity = tainted ? Sensitivity.PRIVATE : Sensitivity.PUBLIC;
-            Optional<ChatResponse> generated = generate(messages, choice, sensitivity, index == 1, cancel);
+            Optional<ChatResponse> generated;
+            try {
+                generated = generate(messages, choice, sensitivity, index == 1, cancel);
+            } catch (PolicyViolationException refused) {
+                LOG.info("Step {} refused by routing, the run stops: {}", index, refused.getMessage());
+                return new AgentRun(messages, steps, StopReason.REFUSED, lastText, tainted);
+            }
             if (generated.isEmpty()) {
                 return new AgentRun(messages, steps, StopReason.CANCELLED, lastText, tainted);
             }

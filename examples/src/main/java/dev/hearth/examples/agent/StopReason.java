@@ -7,5 +7,10 @@ public enum StopReason {
     /** The step limit was reached while the model was still calling tools. */
     STEP_LIMIT,
     /** The run was cancelled (its {@link CancelToken} or an interrupt of the running thread). */
-    CANCELLED
+    CANCELLED,
+    /**
+     * The client's routing refused the next step before sending anything: the run turned private and no configured
+     * runtime may take private data (only third-party ones are configured, for instance).
+     */
+    REFUSED
 }

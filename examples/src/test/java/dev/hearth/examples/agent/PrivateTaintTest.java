@@ -82,6 +82,29 @@ class PrivateTaintTest {
     }
 
     @Test
+    void withOnlyACloudRuntimeTheRunStopsRatherThanSendThePrivateResult() throws Exception {
+        Files.createDirectories(sandboxFolder.resolve("private"));
+        Files.writeString(sandboxFolder.resolve("private/diary.txt"), "The surprise is a red kite.");
+        try (CountingCloudServer cloud = new CountingCloudServer(readFileCall("private/diary.txt"));
+             InferenceClient client = InferenceClient.builder()
+                     .runtime(OpenAiCompatible.at(cloud.baseUrl()).name(CLOUD).locality(Locality.THIRD_PARTY)
+                             .streaming(false).maxRetries(0))
+                     .build()) {
+            AgentRun run = AgentLoop.builder(client).tools(List.of(BuiltinTools.readFile(Sandbox.of(sandboxFolder))))
+                    .maxSteps(3).build().run("What is in the diary?");
+            long bytes = cloud.bytesReceived.get();
+
+            assertThat(run.stop()).isEqualTo(StopReason.REFUSED);
+            assertThat(run.steps()).extracting(AgentStep::route).containsExactly(CLOUD);
+            assertThat(cloud.connections.get()).isEqualTo(1);
+            assertThat(SubAgents.fork(AgentLoop.builder(client).build(), run, List.of("Tell me"), new CancelToken()))
+                    .singleElement().satisfies(sub -> assertThat(sub.stop()).isEqualTo(StopReason.REFUSED));
+            assertThat(cloud.bytesReceived.get()).isEqualTo(bytes);
+            assertThat(cloud.connections.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aPublicToolResultLetsTheNextStepGoToTheCloud() throws Exception {
         // the control: the same setup with a public file keeps using the cloud, so the counter does see later steps
         Outcome outcome = runWithCloudReading("public.txt");
