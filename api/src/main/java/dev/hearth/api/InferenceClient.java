@@ -338,7 +338,10 @@ public final class InferenceClient implements AutoCloseable {
 
     /**
      * Configures a client. At least one runtime is required; runtimes are opened in {@link #build()}, and if one
-     * fails to open, the ones already opened are closed again.
+     * fails to open, the ones already opened are closed again — except when the routing falls back on
+     * {@link Fallback#UNAVAILABLE} and another runtime is configured: a runtime whose model cannot be loaded then
+     * stays in the client as an unavailable route (logged once), so a cloud fallback configured for exactly that case
+     * still serves. Wrong settings ({@link ConfigurationException}) always fail the build.
      */
     public static final class Builder {
         private final List<Object> runtimes = new ArrayList<>();
@@ -397,8 +400,9 @@ public final class InferenceClient implements AutoCloseable {
             List<InferenceRuntime> opened = new ArrayList<>();
             Router router;
             try {
+                boolean mayRouteAround = runtimes.size() > 1 && routing.fallbacks().contains(Fallback.UNAVAILABLE);
                 for (Object runtime : runtimes) {
-                    opened.add(runtime instanceof RuntimeSpec spec ? open(spec) : (InferenceRuntime) runtime);
+                    opened.add(runtime instanceof RuntimeSpec spec ? open(spec, mayRouteAround) : (InferenceRuntime) runtime);
                 }
                 router = new Router(routing, opened); // checks the rules against the runtimes' names and localities
             } catch (RuntimeException e) {
@@ -419,6 +423,24 @@ public final class InferenceClient implements AutoCloseable {
                 throw e;
             }
             return new InferenceClient(this, opened, router);
+        }
+
+        /**
+         * Opens a spec. When routing may fall back from an unavailable runtime and another runtime is configured, a
+         * runtime that cannot open for want of its model (missing, unreadable or unsupported file) or a failure of
+         * its own becomes an unavailable route instead of failing the build; wrong settings always fail it.
+         */
+        private static InferenceRuntime open(RuntimeSpec spec, boolean mayRouteAround) {
+            try {
+                return open(spec);
+            } catch (ModelLoadException | RuntimeFailureException e) {
+                if (!mayRouteAround) {
+                    throw e;
+                }
+                LOG.warn("Runtime '{}' could not be opened ({}); it stays an unavailable route and requests fall back "
+                        + "as the routing allows", spec.provider(), e.getMessage());
+                return new UnopenedRuntime(spec.provider(), e);
+            }
         }
 
         private static InferenceRuntime open(RuntimeSpec spec) {

@@ -14,8 +14,14 @@ public class PolicyViolationException extends HearthException {
     private final List<String> refused;
 
     public PolicyViolationException(String rule, Sensitivity sensitivity, List<String> refused, String explanation) {
-        super("Refused by rule " + rule + ": a " + sensitivity + " request " + explanation + " (refused: " + refused
-                + "). Nothing was sent.");
+        this("Refused by rule " + rule + ": a " + sensitivity + " request " + explanation + " (refused: " + refused
+                + "). Nothing was sent.", rule, sensitivity, refused, null);
+    }
+
+    /** For subtypes that say more (e.g. a failure the rule kept from falling back). */
+    protected PolicyViolationException(String message, String rule, Sensitivity sensitivity, List<String> refused,
+                                       Throwable cause) {
+        super(message, cause);
         this.rule = rule;
         this.sensitivity = sensitivity;
         this.refused = List.copyOf(refused);

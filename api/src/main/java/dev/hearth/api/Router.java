@@ -67,7 +67,9 @@ final class Router implements AutoCloseable {
     private final List<Candidate> all;
     private final Duration timeToFirstTokenBudget;
     private final Duration totalLatencyBudget;
-    private final ScheduledExecutorService timers;
+    /** The router's own timer thread, when it has budgets and none was injected; closed with the router. */
+    private final ScheduledExecutorService ownTimer;
+    private final BudgetTimer timer;
     private final AtomicLong requests = new AtomicLong();
 
     Router(Routing specification, List<InferenceRuntime> runtimes) {
@@ -108,8 +110,13 @@ final class Router implements AutoCloseable {
             }
         }
         boolean budgets = timeToFirstTokenBudget != null || totalLatencyBudget != null;
-        this.timers = budgets ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("hearth-routing-budgets").factory()) : null;
+        this.ownTimer = budgets && routing.budgetTimer() == null ? Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("hearth-routing-budgets").factory()) : null;
+        this.timer = routing.budgetTimer() != null ? routing.budgetTimer() : ownTimer == null ? null
+                : (budget, expiry) -> {
+                    ScheduledFuture<?> scheduled = ownTimer.schedule(expiry, budget.toNanos(), TimeUnit.NANOSECONDS);
+                    return () -> scheduled.cancel(false);
+                };
     }
 
     // ---- planning: nothing is sent ---------------------------------------------------------------------------------
@@ -214,7 +221,7 @@ final class Router implements AutoCloseable {
             tried++;
             StreamGate gate = new StreamGate(tokens);
             AttemptSignal signal = new AttemptSignal(cancellation);
-            List<ScheduledFuture<?>> budgets = startBudgets(gate, signal);
+            List<BudgetTimer.Handle> budgets = startBudgets(gate, signal);
             observer.attemptStarted(candidate.info());
             RuntimeException failure;
             try {
@@ -264,6 +271,20 @@ final class Router implements AutoCloseable {
                 audit(plan, "failed", name, attempts, null);
                 throw surface(failure, failures);
             }
+            boolean anotherAllowed = plan.steps().subList(index + 1, plan.steps().size()).stream()
+                    .anyMatch(Try.class::isInstance);
+            List<String> forbidden = plan.steps().stream()
+                    .flatMap(other -> other instanceof Skip(RouteAttempt skipped) && skipped.trigger() == Fallback.POLICY
+                            ? java.util.stream.Stream.of(skipped.runtime()) : java.util.stream.Stream.empty())
+                    .toList();
+            if (!anotherAllowed && !forbidden.isEmpty()) {
+                String rule = "privacy." + request.sensitivity();
+                LOG.info("Runtime {} failed before answering ({}); rule {} forbids falling back to {}", name,
+                        trigger.key(), rule, forbidden);
+                audit(plan, "failed", name, attempts, null);
+                throw new FallbackForbiddenException(rule, request.sensitivity(), forbidden,
+                        allowedPlaces(request.sensitivity()), surface(failure, failures));
+            }
             LOG.info("Runtime {} failed before answering ({}); trying the next runtime the {} policy allows", name,
                     trigger.key(), routing.policyName());
         }
@@ -283,26 +304,26 @@ final class Router implements AutoCloseable {
         return last;
     }
 
-    private List<ScheduledFuture<?>> startBudgets(StreamGate gate, AttemptSignal signal) {
-        List<ScheduledFuture<?>> started = new ArrayList<>(2);
+    private List<BudgetTimer.Handle> startBudgets(StreamGate gate, AttemptSignal signal) {
+        List<BudgetTimer.Handle> started = new ArrayList<>(2);
         if (timeToFirstTokenBudget != null) {
-            started.add(timers.schedule(() -> {
+            started.add(timer.start(timeToFirstTokenBudget, () -> {
                 if (gate.abandonBeforeStart("exceeded the time-to-first-token budget " + timeToFirstTokenBudget)) {
                     signal.abandon();
                 }
-            }, timeToFirstTokenBudget.toNanos(), TimeUnit.NANOSECONDS));
+            }));
         }
         if (totalLatencyBudget != null) {
-            started.add(timers.schedule(() -> {
+            started.add(timer.start(totalLatencyBudget, () -> {
                 gate.abandon("exceeded the total-latency budget " + totalLatencyBudget);
                 signal.abandon();
-            }, totalLatencyBudget.toNanos(), TimeUnit.NANOSECONDS));
+            }));
         }
         return started;
     }
 
-    private static void cancelAll(List<ScheduledFuture<?>> budgets) {
-        budgets.forEach(budget -> budget.cancel(false));
+    private static void cancelAll(List<BudgetTimer.Handle> budgets) {
+        budgets.forEach(BudgetTimer.Handle::cancel);
     }
 
     /** The kind of a runtime's failure; null for a failure of the request itself, which no other runtime would fix. */
@@ -311,6 +332,7 @@ final class Router implements AutoCloseable {
             case ContextOverflowException ignored -> Fallback.CONTEXT_TOO_LONG;
             case ModelNotFoundException ignored -> Fallback.MODEL_MISSING;
             case RateLimitedException ignored -> Fallback.UNAVAILABLE;
+            case RuntimeUnavailableException ignored -> Fallback.UNAVAILABLE;
             case RequestTimeoutException ignored -> Fallback.TOO_SLOW;
             case PolicyViolationException ignored -> null;
             case InvalidRequestException ignored -> null;
@@ -407,8 +429,8 @@ final class Router implements AutoCloseable {
 
     @Override
     public void close() {
-        if (timers != null) {
-            timers.shutdownNow();
+        if (ownTimer != null) {
+            ownTimer.shutdownNow();
         }
     }
 }

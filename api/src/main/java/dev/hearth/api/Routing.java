@@ -85,6 +85,7 @@ public final class Routing {
     private int breakerFailures = 5;
     private Duration breakerOpenFor = Duration.ofSeconds(30);
     private Clock clock = Clock.systemUTC();
+    private BudgetTimer budgetTimer;
     private final Map<String, Price> prices = new LinkedHashMap<>();
 
     private Routing(Order order, String pinned) {
@@ -189,6 +190,15 @@ public final class Routing {
         return this;
     }
 
+    /**
+     * What runs the latency budgets (tests inject one to expire budgets when they choose); by default a daemon thread
+     * of the client's router against the wall clock.
+     */
+    public Routing budgetTimer(BudgetTimer timer) {
+        this.budgetTimer = Objects.requireNonNull(timer, "budgetTimer");
+        return this;
+    }
+
     /** The clock circuit breakers read (tests inject one to move time without waiting). */
     public Routing clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -214,6 +224,7 @@ public final class Routing {
         copy.breakerFailures = breakerFailures;
         copy.breakerOpenFor = breakerOpenFor;
         copy.clock = clock;
+        copy.budgetTimer = budgetTimer;
         copy.prices.putAll(prices);
         return copy;
     }
@@ -256,6 +267,11 @@ public final class Routing {
 
     Clock clock() {
         return clock;
+    }
+
+    /** The injected budget timer, or null for the router's own. */
+    BudgetTimer budgetTimer() {
+        return budgetTimer;
     }
 
     Map<String, Price> prices() {

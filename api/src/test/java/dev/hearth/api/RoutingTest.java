@@ -1,6 +1,7 @@
 package dev.hearth.api;
 
 import dev.hearth.api.spi.Locality;
+import dev.hearth.api.testing.ManualBudgetTimer;
 import dev.hearth.api.testing.ScriptedRuntime;
 import dev.hearth.api.testing.TokenGate;
 import org.junit.jupiter.api.Test;
@@ -180,10 +181,51 @@ class RoutingTest {
         ScriptedRuntime cloud = cloud();
         try (InferenceClient client = InferenceClient.builder().runtime(local).runtime(cloud)
                 .routing(Routing.localFirst().fallbackOnAny()).build()) {
+            // policy, not bad luck, ended it: the caller can tell, and still has the local failure as the cause
             assertThatThrownBy(() -> client.chat().user("secret", Sensitivity.PRIVATE).call())
-                    .isInstanceOf(RuntimeFailureException.class).hasMessageContaining("unreachable");
+                    .isInstanceOfSatisfying(FallbackForbiddenException.class, e -> {
+                        assertThat(e.rule()).isEqualTo("privacy.PRIVATE");
+                        assertThat(e.refused()).containsExactly("cloud");
+                        assertThat(e).hasMessageContaining("unreachable").hasMessageContaining("forbids falling back");
+                        assertThat(e.getCause()).isInstanceOf(RuntimeFailureException.class).hasMessage("unreachable");
+                    })
+                    .isInstanceOf(PolicyViolationException.class);
             assertThat(cloud.generationsStarted()).isZero();
         }
+    }
+
+    @Test
+    void aPublicRequestWhoseOnlyRuntimeFailsKeepsItsOwnError() {
+        ScriptedRuntime local = ScriptedRuntime.builder().name("local").failFirst(1, RoutingTest::unreachable).build();
+        try (InferenceClient client = InferenceClient.builder().runtime(local)
+                .routing(Routing.localFirst().fallbackOnAny()).build()) {
+            assertThatThrownBy(() -> client.chat().user("hi").call())
+                    .isInstanceOf(RuntimeFailureException.class).hasMessage("unreachable");
+        }
+    }
+
+    @Test
+    void aRuntimeThatCannotOpenIsAnUnavailableRouteWhenRoutingFallsBackFromOne() {
+        ScriptedRuntime cloud = cloud();
+        try (InferenceClient client = InferenceClient.builder().runtime(ScriptedRuntime.builder().name("local").failOpen())
+                .runtime(cloud).routing(Routing.localFirst().fallbackOn(Fallback.UNAVAILABLE)).build()) {
+            ChatResponse answer = client.chat().user("hi").call();
+            assertThat(answer.route().runtime()).isEqualTo("cloud");
+            assertThat(answer.route().attempts()).singleElement().satisfies(attempt -> {
+                assertThat(attempt.trigger()).isEqualTo(Fallback.UNAVAILABLE);
+                assertThat(attempt.detail()).contains("could not be opened", "fail on open");
+            });
+            // a private request cannot take that fallback, and says why
+            assertThatThrownBy(() -> client.chat().user("secret", Sensitivity.PRIVATE).call())
+                    .isInstanceOfSatisfying(FallbackForbiddenException.class, e -> assertThat(e.getCause())
+                            .isInstanceOf(RuntimeUnavailableException.class)
+                            .hasCauseInstanceOf(ModelLoadException.class));
+            assertThat(cloud.generationsStarted()).isEqualTo(1);
+        }
+        // without that fallback, a runtime that cannot open fails the build
+        assertThatThrownBy(() -> InferenceClient.builder().runtime(ScriptedRuntime.builder().name("local").failOpen())
+                .runtime(cloud()).routing(Routing.localFirst().fallbackOn(Fallback.TOO_SLOW)).build())
+                .isInstanceOf(ModelLoadException.class);
     }
 
     // ---- fallback --------------------------------------------------------------------------------------------------
@@ -299,9 +341,15 @@ class RoutingTest {
         TokenGate never = new TokenGate(0);
         ScriptedRuntime local = ScriptedRuntime.builder().name("local").tokens("late").gate(never).build();
         List<String> received = new CopyOnWriteArrayList<>();
+        ManualBudgetTimer timer = new ManualBudgetTimer();
         try (InferenceClient client = InferenceClient.builder().runtime(local).runtime(cloud())
-                .routing(Routing.localFirst().fallbackOn(Fallback.TOO_SLOW).timeToFirstTokenBudget(Duration.ofMillis(50))).build()) {
-            ChatResponse answer = client.chat().user("hi").stream(event -> received.add(event.text()));
+                .routing(Routing.localFirst().fallbackOn(Fallback.TOO_SLOW).timeToFirstTokenBudget(Duration.ofMillis(50))
+                        .budgetTimer(timer)).build()) {
+            Generation generation = client.chat().user("hi").submit(event -> received.add(event.text()));
+            ManualBudgetTimer.Started localBudget = timer.awaitStart();
+            assertThat(localBudget.budget()).isEqualTo(Duration.ofMillis(50));
+            localBudget.expire();
+            ChatResponse answer = generation.await();
 
             assertThat(answer.text()).isEqualTo("from cloud");
             assertThat(received).containsExactly("from", " cloud");
@@ -310,18 +358,29 @@ class RoutingTest {
                 assertThat(attempt.detail()).contains("time-to-first-token budget");
             });
             assertThat(local.awaitFinished().finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(timer.awaitStart().cancelled()).as("the cloud's budget ends with its answer").isTrue();
         }
     }
 
     @Test
-    void exceedingTheTotalBudgetAfterTheAnswerBeganIsAnErrorNotAFallback() {
+    void exceedingTheTotalBudgetAfterTheAnswerBeganIsAnErrorNotAFallback() throws Exception {
         TokenGate oneToken = new TokenGate(1);
         ScriptedRuntime local = ScriptedRuntime.builder().name("local").tokens("a", "b").gate(oneToken).build();
         ScriptedRuntime cloud = cloud();
         List<String> received = new CopyOnWriteArrayList<>();
+        ManualBudgetTimer timer = new ManualBudgetTimer();
         try (InferenceClient client = InferenceClient.builder().runtime(local).runtime(cloud)
-                .routing(Routing.localFirst().fallbackOnAny().totalLatencyBudget(Duration.ofMillis(50))).build()) {
-            assertThatThrownBy(() -> client.chat().user("hi").stream(event -> received.add(event.text())))
+                .routing(Routing.localFirst().fallbackOnAny().totalLatencyBudget(Duration.ofMillis(50)).budgetTimer(timer))
+                .build()) {
+            Generation generation = client.chat().user("hi").submit(event -> received.add(event.text()));
+            ManualBudgetTimer.Started budget = timer.awaitStart();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (received.isEmpty()) { // the first token comes out; the second is held by the gate
+                assertThat(System.nanoTime()).as("the first token within 10 s").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            budget.expire();
+            assertThatThrownBy(generation::await)
                     .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("total-latency budget")
                     .hasMessageContaining("not resent");
             assertThat(received).containsExactly("a");

@@ -9,6 +9,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.hearth.api.ConfigurationException;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -68,7 +69,7 @@ public final class ClusterNode implements AutoCloseable {
                     settings.clusterName());
         }
         this.host = new StageHost(filesBySha, settings.memoryBudgetBytes(), settings.threads(), Duration.ofSeconds(30),
-                settings.injectedBlockDelay());
+                settings.injectedBlockDelay(), settings.wireFormat());
         try {
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bind, settings.grpcPort()))
                     .maxInboundMessageSize(64 << 20)
@@ -81,6 +82,13 @@ public final class ClusterNode implements AutoCloseable {
         }
         try {
             this.hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(settings, bind));
+        } catch (IllegalStateException e) {
+            server.shutdownNow();
+            host.close();
+            // Hazelcast logs the reason and throws only "Node failed to start!"; the usual one is a join mismatch
+            throw new ConfigurationException("could not join cluster '" + settings.clusterName() + "' (" + e.getMessage()
+                    + "). If the log above says 'Incompatible joiners', some nodes were started with --seed and some"
+                    + " without: give every node the same --seed list, or none to find each other by multicast", e);
         } catch (RuntimeException e) {
             server.shutdownNow();
             host.close();

@@ -24,12 +24,13 @@ import java.util.stream.Collectors;
  * Opens a model across a cluster for {@code InferenceClient}; found through {@link java.util.ServiceLoader} under the
  * name {@value ClusterSpec#PROVIDER}. Accepts a {@link ClusterSpec} or named settings {@code name} and {@code model}
  * (required), {@code secret}, {@code seeds} (comma-separated host:port), {@code memoryBudget} (bytes),
- * {@code threads}, {@code contextLength}, {@code maxStages}, {@code awaitNodes}, {@code resumeOnFailure}.
+ * {@code threads}, {@code contextLength}, {@code maxStages}, {@code awaitNodes}, {@code resumeOnFailure},
+ * {@code wireFormat} ({@code f32}, {@code bf16}, {@code f16}).
  */
 public final class ClusterRuntimeProvider implements RuntimeProvider {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRuntimeProvider.class);
     private static final Set<String> SETTINGS = Set.of("name", "model", "secret", "seeds", "memoryBudget", "threads",
-            "contextLength", "maxStages", "awaitNodes", "resumeOnFailure");
+            "contextLength", "maxStages", "awaitNodes", "resumeOnFailure", "wireFormat");
 
     @Override
     public String name() {
@@ -72,6 +73,7 @@ public final class ClusterRuntimeProvider implements RuntimeProvider {
                 .collect(Collectors.toMap(NodeCapabilities::nodeId, Function.identity()));
         RemoteStagePipeline pipeline = RemoteStagePipeline.open(placement, model, nodes, node.nodeId(),
                 node.settings().secret(), cluster.threads(), cluster.timeouts(), node);
+        pipeline.wireFormat(cluster.wireFormat());
         if (cluster.resumeOnFailure()) {
             pipeline.resumeOnFailure(failed -> replan(node, model, sha, cluster, failed));
         }
@@ -146,6 +148,9 @@ public final class ClusterRuntimeProvider implements RuntimeProvider {
         }
         if (settings.containsKey("resumeOnFailure")) {
             spec.resumeOnFailure(Boolean.parseBoolean(settings.get("resumeOnFailure").trim()));
+        }
+        if (settings.containsKey("wireFormat")) {
+            spec.wireFormat(WireFormat.parse(settings.get("wireFormat")));
         }
         if (settings.containsKey("awaitNodes")) {
             spec.awaitNodes((int) parse(settings, "awaitNodes"), Duration.ofSeconds(30));

@@ -28,6 +28,7 @@ public final class ClusterSpec implements RuntimeSpec {
     private Duration joinTimeout = Duration.ofSeconds(30);
     private RemoteStagePipeline.Timeouts timeouts = RemoteStagePipeline.Timeouts.defaults();
     private boolean resumeOnFailure;
+    private WireFormat wireFormat = WireFormat.F32;
 
     ClusterSpec(String name) {
         if (name == null || name.isBlank()) {
@@ -139,6 +140,20 @@ public final class ClusterSpec implements RuntimeSpec {
         return this;
     }
 
+    /**
+     * How hidden states cross between stages (default {@link WireFormat#F32}: the logits are bit-identical to one
+     * process). {@link WireFormat#BF16} or {@link WireFormat#F16} halve the bytes per hop and move the logits slightly;
+     * every node of the cluster must be started with the same format. Logits always come back as float32.
+     */
+    public ClusterSpec wireFormat(WireFormat format) {
+        this.wireFormat = Objects.requireNonNull(format, "format");
+        return this;
+    }
+
+    public WireFormat wireFormat() {
+        return wireFormat;
+    }
+
     public boolean resumeOnFailure() {
         return resumeOnFailure;
     }
@@ -185,6 +200,6 @@ public final class ClusterSpec implements RuntimeSpec {
             throw new ConfigurationException("the cluster runtime needs a model: Cluster.join(name).model(path)");
         }
         return new NodeSettings(name, secret, seeds, hazelcastPort, 0, Optional.ofNullable(bindHost), memoryBudgetBytes,
-                threads, List.of(model));
+                threads, List.of(model), Duration.ZERO, wireFormat);
     }
 }

@@ -18,15 +18,19 @@ import java.util.Optional;
  * @param threads           worker threads per hosted stage
  * @param models            model files this node holds and may serve stages of
  * @param injectedBlockDelay a pause before every block this node computes: fault injection, to show a slow node
+ * @param wireFormat        the only format of hidden states this node's stages take and answer in (and the one it
+ *                          sends when it coordinates); every node of a cluster is set to the same one
  */
 public record NodeSettings(String clusterName, ClusterSecret secret, List<String> seeds, int hazelcastPort, int grpcPort,
                            Optional<String> bindHost, long memoryBudgetBytes, int threads, List<Path> models,
-                           Duration injectedBlockDelay) {
+                           Duration injectedBlockDelay, WireFormat wireFormat) {
     public static final int DEFAULT_HAZELCAST_PORT = 5701;
 
     public NodeSettings {
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(injectedBlockDelay, "injectedBlockDelay");
+        Objects.requireNonNull(wireFormat, "wireFormat");
         seeds = List.copyOf(seeds);
         models = List.copyOf(models);
         if (clusterName.isBlank()) {
@@ -40,7 +44,13 @@ public record NodeSettings(String clusterName, ClusterSecret secret, List<String
     public NodeSettings(String clusterName, ClusterSecret secret, List<String> seeds, int hazelcastPort, int grpcPort,
                         Optional<String> bindHost, long memoryBudgetBytes, int threads, List<Path> models) {
         this(clusterName, secret, seeds, hazelcastPort, grpcPort, bindHost, memoryBudgetBytes, threads, models,
-                Duration.ZERO);
+                Duration.ZERO, WireFormat.F32);
+    }
+
+    /** These settings with another wire format. */
+    public NodeSettings withWireFormat(WireFormat format) {
+        return new NodeSettings(clusterName, secret, seeds, hazelcastPort, grpcPort, bindHost, memoryBudgetBytes, threads,
+                models, injectedBlockDelay, format);
     }
 
     /** The interface both planes bind: 127.0.0.1 without a secret, else the one asked for (all interfaces if none). */

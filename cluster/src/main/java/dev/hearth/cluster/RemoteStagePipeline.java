@@ -6,6 +6,7 @@ import dev.hearth.api.InvalidRequestException;
 import dev.hearth.cluster.proto.Begin;
 import dev.hearth.cluster.proto.Block;
 import dev.hearth.cluster.proto.End;
+import dev.hearth.cluster.proto.Output;
 import dev.hearth.cluster.proto.Remember;
 import dev.hearth.cluster.proto.StageReply;
 import dev.hearth.cluster.proto.StageRequest;
@@ -37,7 +38,8 @@ import java.util.function.LongSupplier;
 /**
  * A model's stages spread over the cluster: the first stage may run in this process, the others on nodes reached over
  * gRPC. Each request opens one stream per remote stage; blocks go stage to stage through this coordinator (a star, so
- * every hop is measured in one place), as raw float32, so the logits are bit for bit those of one process.
+ * every hop is measured in one place), as raw float32 by default, so the logits are bit for bit those of one process;
+ * {@link #wireFormat(WireFormat)} trades that for half the bytes per hop.
  */
 public final class RemoteStagePipeline implements StagePipeline {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteStagePipeline.class);
@@ -101,6 +103,8 @@ public final class RemoteStagePipeline implements StagePipeline {
     private int resumes;
     private float[] hidden = new float[0];
     private float[] logits = new float[0];
+    private WireFormat wireFormat = WireFormat.F32;
+    private LinkEmulation link = LinkEmulation.none();
 
     private RemoteStagePipeline(Path model, String localNodeId, Metadata headers, int threads, ModelLayout layout,
                                 Timeouts timeouts, AutoCloseable onClose) {
@@ -129,6 +133,29 @@ public final class RemoteStagePipeline implements StagePipeline {
                 ModelLayout.read(model), timeouts, onClose);
         pipeline.connect(placement, nodes);
         return pipeline;
+    }
+
+    /**
+     * Sends hidden states in {@code format} from the next request on (default {@link WireFormat#F32}, exact). Every
+     * remote stage's node must be set to the same format, or the request fails with
+     * {@link StageFailureException.Reason#WIRE_FORMAT}. Logits come back as float32 whatever the format.
+     */
+    public RemoteStagePipeline wireFormat(WireFormat format) {
+        this.wireFormat = Objects.requireNonNull(format, "format");
+        return this;
+    }
+
+    public WireFormat wireFormat() {
+        return wireFormat;
+    }
+
+    /**
+     * For benchmarks: every data plane message of the next requests waits as if it crossed {@code link} (half the
+     * round trip plus its bytes over the rate, each way). Emulated in this process, not a network emulator.
+     */
+    public RemoteStagePipeline emulateLink(LinkEmulation link) {
+        this.link = Objects.requireNonNull(link, "link");
+        return this;
     }
 
     /**
@@ -262,7 +289,8 @@ public final class RemoteStagePipeline implements StagePipeline {
                 begin.addPromptIds(id);
             }
             for (Hop hop : hops) {
-                StageCall call = StageCall.open(hop.stub, hop.target, timeouts.request());
+                StageCall call = StageCall.open(link.active() ? hop.stub.withInterceptors(link.interceptor()) : hop.stub,
+                        hop.target, timeouts.request());
                 opened.add(call);
                 StageReply reply = call.exchange(StageRequest.newBuilder().setBegin(begin.clone()
                         .setLayerFrom(hop.range.from()).setLayerTo(hop.range.to())).build(), timeouts.hop());
@@ -366,13 +394,19 @@ public final class RemoteStagePipeline implements StagePipeline {
         for (int i = 0; i < hops.size(); i++) {
             Hop hop = hops.get(i);
             boolean last = i == hops.size() - 1;
-            Block.Builder block = Block.newBuilder().setCount(count).setWantLogits(wantLogits && last);
+            Block.Builder block = Block.newBuilder().setCount(count).setWantLogits(wantLogits && last)
+                    .setWireFormat(wireFormat.proto());
             if (out == null) {
                 for (int k = start; k < start + count; k++) {
                     block.addTokenIds(tokens[k]);
                 }
             } else {
-                block.setHidden(Activations.write(out, count * embeddingLength));
+                try {
+                    block.setHidden(wireFormat.encode(out, count * embeddingLength));
+                } catch (ArithmeticException e) {
+                    throw new StageFailureException(StageFailureException.Reason.WIRE_FORMAT, hop.target,
+                            e.getMessage(), e);
+                }
             }
             StageRequest request = StageRequest.newBuilder().setBlock(block).build();
             long began = System.nanoTime();
@@ -390,24 +424,32 @@ public final class RemoteStagePipeline implements StagePipeline {
             hop.positions += count;
             hop.bytesSent += out == null ? (long) count * Integer.BYTES : block.getHidden().size();
             hop.bytesReceived += reply.getOutput().getData().size();
-            out = last && !wantLogits ? null : receive(reply, count);
+            out = last && !wantLogits ? null : receive(hop.target, reply, count);
         }
         return out;
     }
 
-    private float[] receive(StageReply reply, int count) {
-        if (reply.getOutput().getLogits()) {
+    private float[] receive(String target, StageReply reply, int count) {
+        Output output = reply.getOutput();
+        boolean isLogits = output.getLogits();
+        WireFormat expected = isLogits ? WireFormat.F32 : wireFormat;
+        int values = isLogits ? vocabularySize : count * embeddingLength;
+        if (output.getWireFormat() != expected.proto() || output.getData().size() != values * expected.bytesPerValue()) {
+            throw new StageFailureException(StageFailureException.Reason.WIRE_FORMAT, target, String.format(
+                    "expected %s as %d %s values, got %d bytes in %s", isLogits ? "logits" : "hidden states", values,
+                    expected.label(), output.getData().size(), output.getWireFormat()), null);
+        }
+        if (isLogits) {
             if (logits.length != vocabularySize) {
                 logits = new float[vocabularySize];
             }
-            Activations.read(reply.getOutput().getData(), logits, vocabularySize);
+            WireFormat.F32.decode(output.getData(), logits, vocabularySize);
             return logits;
         }
-        int floats = count * embeddingLength;
-        if (hidden.length < floats) {
+        if (hidden.length < values) {
             hidden = new float[ModelStage.MAX_BLOCK_TOKENS * embeddingLength];
         }
-        Activations.read(reply.getOutput().getData(), hidden, floats);
+        wireFormat.decode(output.getData(), hidden, values);
         return hidden;
     }
 

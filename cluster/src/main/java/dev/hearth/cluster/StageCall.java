@@ -1,5 +1,6 @@
 package dev.hearth.cluster;
 
+import dev.hearth.cluster.proto.StageError;
 import dev.hearth.cluster.proto.StageReply;
 import dev.hearth.cluster.proto.StageRequest;
 import dev.hearth.cluster.proto.StageServiceGrpc;
@@ -68,7 +69,9 @@ final class StageCall implements ClientResponseObserver<StageRequest, StageReply
         StageReply typed = (StageReply) reply;
         if (typed.hasError()) {
             closed = true;
-            throw new StageFailureException(StageFailureException.Reason.STAGE_ERROR, target,
+            StageFailureException.Reason reason = typed.getError().getCode() == StageError.Code.WIRE_FORMAT
+                    ? StageFailureException.Reason.WIRE_FORMAT : StageFailureException.Reason.STAGE_ERROR;
+            throw new StageFailureException(reason, target,
                     typed.getError().getCode() + ": " + typed.getError().getMessage(), null);
         }
         return typed;

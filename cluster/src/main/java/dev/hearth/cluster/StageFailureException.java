@@ -15,7 +15,12 @@ public class StageFailureException extends RuntimeFailureException {
         /** The node refused the call: wrong cluster secret. */
         UNAUTHENTICATED,
         /** The stage answered with an error (model not held, over budget, busy, bad range). */
-        STAGE_ERROR
+        STAGE_ERROR,
+        /**
+         * Hidden states could not cross in the pipeline's {@link WireFormat}: the stage's node is set to another one,
+         * a reply came in another one, or an activation is beyond f16's range.
+         */
+        WIRE_FORMAT
     }
 
     private final Reason reason;

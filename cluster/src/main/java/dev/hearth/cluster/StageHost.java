@@ -59,10 +59,12 @@ final class StageHost extends StageServiceGrpc.StageServiceImplBase implements A
     private final Map<Key, Hosted> stages = new LinkedHashMap<>();
 
     private final Duration injectedBlockDelay;
+    private final WireFormat wireFormat;
 
     StageHost(Map<String, Path> filesBySha, long memoryBudgetBytes, int threads, Duration busyWait,
-              Duration injectedBlockDelay) {
+              Duration injectedBlockDelay, WireFormat wireFormat) {
         this.injectedBlockDelay = injectedBlockDelay;
+        this.wireFormat = wireFormat;
         this.filesBySha = Map.copyOf(filesBySha);
         this.memoryBudgetBytes = memoryBudgetBytes;
         this.threads = threads;
@@ -222,6 +224,7 @@ final class StageHost extends StageServiceGrpc.StageServiceImplBase implements A
                 Thread.sleep(injectedBlockDelay);
             }
             int count = block.getCount();
+            WireFormat format = format(block);
             float[] out;
             if (stage.embedsTokens()) {
                 int[] ids = block.getTokenIdsList().stream().mapToInt(Integer::intValue).toArray();
@@ -231,21 +234,43 @@ final class StageHost extends StageServiceGrpc.StageServiceImplBase implements A
                 out = stage.forwardTokens(ids, 0, count, block.getWantLogits());
             } else {
                 int floats = count * stage.embeddingLength();
-                if (block.getHidden().size() != floats * Float.BYTES) {
-                    throw new StageFault(StageError.Code.PROTOCOL, "expected " + floats * Float.BYTES + " hidden bytes for "
-                            + count + " positions, got " + block.getHidden().size());
+                if (block.getHidden().size() != floats * format.bytesPerValue()) {
+                    throw new StageFault(StageError.Code.PROTOCOL, "expected " + floats * format.bytesPerValue()
+                            + " hidden bytes (" + format.label() + ") for " + count + " positions, got "
+                            + block.getHidden().size());
                 }
                 if (hidden.length < floats) {
                     hidden = new float[floats];
                 }
-                Activations.read(block.getHidden(), hidden, floats);
+                format.decode(block.getHidden(), hidden, floats);
                 out = stage.forwardHidden(hidden, count, block.getWantLogits());
             }
             boolean logits = block.getWantLogits() && stage.computesLogits();
             // a last stage asked for no logits has nothing the coordinator needs: its hidden states go nowhere
             int length = logits ? stage.vocabularySize() : stage.computesLogits() ? 0 : count * stage.embeddingLength();
-            ByteString data = Activations.write(out, length);
-            return StageReply.newBuilder().setOutput(Output.newBuilder().setData(data).setLogits(logits)).build();
+            // logits drive sampling: they stay float32 whatever the hidden states travel in
+            WireFormat replyFormat = logits ? WireFormat.F32 : format;
+            ByteString data;
+            try {
+                data = replyFormat.encode(out, length);
+            } catch (ArithmeticException e) {
+                throw new StageFault(StageError.Code.WIRE_FORMAT, "layers " + stage.range() + ": " + e.getMessage());
+            }
+            return StageReply.newBuilder().setOutput(Output.newBuilder().setData(data).setLogits(logits)
+                    .setWireFormat(replyFormat.proto())).build();
+        }
+
+        /** The block's format, which must be the one this node was set to: no node silently gives up exactness. */
+        private WireFormat format(Block block) {
+            WireFormat format = WireFormat.fromProto(block.getWireFormat()).orElseThrow(() -> new StageFault(
+                    StageError.Code.WIRE_FORMAT, "unknown wire format " + block.getWireFormatValue()
+                    + "; this node knows f32, bf16 and f16"));
+            if (format != wireFormat) {
+                throw new StageFault(StageError.Code.WIRE_FORMAT, "this node is set to " + wireFormat.label()
+                        + " activations and the block is in " + format.label()
+                        + ": start every node of the cluster with the same --wire-format");
+            }
+            return format;
         }
 
         private ModelStage stage() {

@@ -50,12 +50,14 @@ final class ClusterCommand implements Runnable {
             }
             NodeSettings settings = new NodeSettings(cluster.cluster, cluster.secret(), cluster.seeds,
                     cluster.hazelcastPort, 0, Optional.ofNullable(cluster.bind), cluster.budget(),
-                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), models);
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), models)
+                    .withWireFormat(cluster.wireFormat());
             CountDownLatch stop = new CountDownLatch(1);
             try (ClusterNode node = ClusterNode.start(settings)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "hearth-cluster-node-shutdown"));
                 System.out.println("Node " + node.nodeId() + " of cluster '" + cluster.cluster + "': stages on "
                         + node.capabilities().target() + ", budget " + cluster.budget() + " bytes, "
+                        + cluster.wireFormat().label() + " activations, "
                         + node.members().size() + " member(s); Ctrl-C stops.");
                 stop.await();
             }

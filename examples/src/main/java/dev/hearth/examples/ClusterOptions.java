@@ -5,6 +5,7 @@ import dev.hearth.cluster.Cluster;
 import dev.hearth.cluster.ClusterSecret;
 import dev.hearth.cluster.ClusterSpec;
 import dev.hearth.cluster.DataSizes;
+import dev.hearth.cluster.WireFormat;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -38,6 +39,11 @@ final class ClusterOptions {
             defaultValue = "1")
     int awaitNodes;
 
+    @Option(names = "--wire-format", paramLabel = "f32|bf16|f16", defaultValue = "f32",
+            description = "how hidden states cross between stages: f32 is exact, bf16 and f16 halve the bytes per hop"
+                    + " and move the logits slightly; every node of a cluster needs the same (default: ${DEFAULT-VALUE})")
+    String wireFormat;
+
     boolean enabled() {
         return cluster != null && !cluster.isBlank();
     }
@@ -46,13 +52,17 @@ final class ClusterOptions {
         return ClusterSecret.fromEnvironment("HEARTH_CLUSTER_SECRET");
     }
 
+    WireFormat wireFormat() {
+        return WireFormat.parse(wireFormat);
+    }
+
     long budget() {
         return memoryBudget == null ? DataSizes.halfOfPhysicalMemory() : DataSizes.parse(memoryBudget);
     }
 
     ClusterSpec spec(Path model, Integer threads, Integer context) {
         ClusterSpec spec = Cluster.join(cluster, model).secret(secret()).hazelcastPort(hazelcastPort)
-                .memoryBudget(budget()).awaitNodes(awaitNodes, Duration.ofSeconds(60));
+                .memoryBudget(budget()).awaitNodes(awaitNodes, Duration.ofSeconds(60)).wireFormat(wireFormat());
         seeds.forEach(spec::seed);
         if (bind != null) {
             spec.bindHost(bind);

@@ -5,6 +5,9 @@ import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.HearthException;
 import dev.hearth.api.InferenceClient;
 import dev.hearth.examples.agent.AgentDemo;
+import dev.hearth.examples.chat.ChatCommand;
+import dev.hearth.examples.models.ModelsCommand;
+import dev.hearth.examples.models.PullCommand;
 import dev.hearth.examples.perf.BenchCommand;
 import dev.hearth.examples.perf.ProbeCommand;
 import dev.hearth.examples.tokenizerbench.TokenizerBenchCommand;
@@ -19,7 +22,7 @@ import java.util.concurrent.Callable;
 /** The {@code hearth} command line. */
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0-SNAPSHOT",
         description = "Runs language models privately, on this machine.",
-        subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, HearthCommand.Pull.class, PrefixBench.class,
+        subcommands = {HearthCommand.Agent.class, HearthCommand.Run.class, ChatCommand.class, PullCommand.class, ModelsCommand.class, PrefixBench.class,
                 ServeCommand.class, TokenizerBenchCommand.class, BenchCommand.class, ProbeCommand.class,
                 SynthCommand.class, MemoryBench.class, ClusterCommand.class})
 public final class HearthCommand implements Runnable {
@@ -137,15 +140,6 @@ public final class HearthCommand implements Runnable {
                 System.out.println();
                 System.err.println(AgentHarness.describe(answer).trim());
             }
-            return 0;
-        }
-    }
-
-    @Command(name = "pull", mixinStandardHelpOptions = true, description = "Fetches the default model into the cache and prints its path.")
-    static final class Pull implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            System.out.println(DefaultModel.resolve());
             return 0;
         }
     }

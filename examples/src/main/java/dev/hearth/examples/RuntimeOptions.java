@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /** The options that choose what serves a command: a GGUF model and its settings, or a whole configuration file. */
-final class RuntimeOptions {
+public final class RuntimeOptions {
     @Option(names = "--model", paramLabel = "FILE", description = "GGUF model file (default: stories260K, fetched once if not beside the project)")
     Path model;
 
@@ -28,7 +28,7 @@ final class RuntimeOptions {
             description = "render the GGUF model's prompts with this template instead of its own: one shipped with Hearth (chatml) or a Jinja file")
     String chatTemplate;
 
-    InferenceClient openClient() {
+    public InferenceClient openClient() {
         return ClientConfig.forCommandLine(config, model, threads, context, prefixCacheMib, chatTemplate).build();
     }
 

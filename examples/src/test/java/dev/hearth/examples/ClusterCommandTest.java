@@ -100,4 +100,34 @@ class ClusterCommandTest {
                     .extracting(StageAssignment::nodeId).hasSize(2).contains(lender.nodeId());
         }
     }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void benchWithClusterSplitsTheModelOverTwoProcessesLikeClusterBench() {
+        Run two = run("bench", "--cluster", "2", "-m", stories260K(), "-p", "40", "-n", "8", "-r", "1", "--warmup", "0",
+                "--wire-format", "f16", "--link-delay", "1ms", "--link-rate", "1gbit");
+
+        assertThat(two.exit()).as(two.err()).isZero();
+        assertThat(two.out()).contains("stories260K.gguf, 5 layers, -p 40 -n 8 -t 1, best of 1, activations f16")
+                .contains("link: EMULATED in the coordinator process, not tc netem")
+                .contains("RTT 1.0 ms (half each way), 1 Gbit/s")
+                .contains("1 process").contains("2 processes").contains("ratio")
+                .containsPattern("logits vs 1 process: max abs difference [0-9.e-]+ over 8 steps; greedy tokens: all 8 equal")
+                // 64 activations of 2 bytes cross to the second stage
+                .contains("128 bytes sent per position");
+    }
+
+    @Test
+    void benchRefusesClusterOptionsItCannotHonour() {
+        Run lists = run("bench", "--cluster", "2", "-m", stories260K(), "-p", "16,32");
+        Run wireWithoutCluster = run("bench", "-m", stories260K(), "--wire-format", "bf16");
+        Run badFormat = run("bench", "--cluster", "2", "-m", stories260K(), "--wire-format", "fp8");
+        Run oneStage = run("bench", "--cluster", "1", "-m", stories260K());
+
+        assertThat(lists.exit()).isNotZero();
+        assertThat(lists.err()).contains("give a single -p, -n and -t value");
+        assertThat(wireWithoutCluster.err()).contains("apply to --cluster N only");
+        assertThat(badFormat.err()).contains("wire format must be one of f32, bf16, f16");
+        assertThat(oneStage.err()).contains("2 to 4 processes");
+    }
 }

@@ -142,6 +142,45 @@ final class BlockFiles {
     record Header(BlockKey key, BlockKey parent, int depth, int[] tokens) {
     }
 
+    /** A temporary file this class wrote: {@code <key hex>.<random hex>.tmp}. */
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile(
+            "[0-9a-f]{" + BlockKey.BYTES * 2 + "}\\.[0-9a-f]{1,16}\\.tmp");
+    /** A temporary file older than this was left by a writer that died (a live one renames it within moments). */
+    static final java.time.Duration STALE_TEMPORARY = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Deletes the temporary files a killed process left behind (a whole block's size each, which no limit counted).
+     * Only files named as this class names them and older than {@link #STALE_TEMPORARY} are touched, so another
+     * process writing into the same directory right now is left alone. Returns how many were deleted.
+     */
+    int deleteStaleTemporaries() {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        int deleted = 0;
+        java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(STALE_TEMPORARY));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.tmp")) {
+            for (Path file : files) {
+                try {
+                    if (TEMPORARY.matcher(file.getFileName().toString()).matches()
+                            && Files.getLastModifiedTime(file).compareTo(cutoff) < 0 && Files.deleteIfExists(file)) {
+                        deleted++;
+                    }
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete the stale prefix-cache file {}: {}", file, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list {} for stale temporary files: {}", directory, e.toString());
+        }
+        if (deleted > 0) {
+            LOG.info("Prefix cache: deleted {} temporary files left in {} by a process that stopped mid-write", deleted,
+                    directory);
+        }
+        return deleted;
+    }
+
     /** The valid blocks of this model in the directory; anything else is counted, reported once and ignored. */
     List<Header> scan() {
         List<Header> found = new ArrayList<>();

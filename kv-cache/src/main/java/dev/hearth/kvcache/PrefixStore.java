@@ -97,6 +97,7 @@ public final class PrefixStore implements AutoCloseable {
     }
 
     private void loadDiskIndex() {
+        disk.deleteStaleTemporaries();
         List<BlockFiles.Header> headers = disk.scan();
         for (BlockFiles.Header header : headers) {
             Block block = new Block(header.key(), header.parent(), header.tokens(), header.depth());
@@ -491,6 +492,8 @@ public final class PrefixStore implements AutoCloseable {
             evicted.clear();
             residentBlocks = 0;
             weighedBlocks = 0;
+            // the blocks spilled just now count against the disk limit like any others
+            enforceDiskLimit();
         }
     }
 }

@@ -80,6 +80,41 @@ class DiskFaultTest {
     }
 
     @Test
+    void temporaryFilesLeftByAKilledWriterAreDeletedAtOpenAndLiveOnesAreNot() throws IOException {
+        Files.createDirectories(directory);
+        String key = "ab".repeat(BlockKey.BYTES);
+        Path stale = Files.write(directory.resolve(key + ".1f2e3d.tmp"), new byte[4096]);
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(BlockFiles.STALE_TEMPORARY).minusSeconds(60)));
+        Path live = Files.write(directory.resolve(key + ".4c5b.tmp"), new byte[4096]);
+        Path notOurs = Files.write(directory.resolve("notes.tmp"), new byte[16]);
+        Files.setLastModifiedTime(notOurs, Files.getLastModifiedTime(stale));
+
+        config().open(MODEL, SHAPE).close();
+
+        assertThat(stale).doesNotExist();
+        assertThat(live).as("a writer may be renaming it right now").exists();
+        assertThat(notOurs).as("not a name the cache writes").exists();
+    }
+
+    @Test
+    void closingSpillsResidentBlocksWithinTheDiskLimit() throws IOException {
+        int[] tokens = TestKv.tokens(0, 6 * BLOCK);
+        long limit;
+        try (PrefixStore store = PrefixCache.inMemory(16 * BLOCK_BYTES).spillTo(directory, 3 * BLOCK_BYTES + 4096)
+                .blockSize(BLOCK).open(MODEL, SHAPE)) {
+            store.store(tokens, tokens.length, TestKv.of(SHAPE, tokens));
+            limit = 3 * BLOCK_BYTES + 4096;
+        }
+        long onDisk = 0;
+        for (Path file : blockFiles()) {
+            onDisk += Files.size(file);
+        }
+        assertThat(blockFiles()).isNotEmpty();
+        assertThat(onDisk).as("the disk tier after close").isLessThanOrEqualTo(limit);
+    }
+
+    @Test
     void aCacheDirectoryDeletedUnderARunningStoreIsRecreatedAndMissingFilesAreMisses() throws IOException {
         PrefixStore store = config().open(MODEL, SHAPE);
         int[] tokens = TestKv.tokens(0, 4 * BLOCK);

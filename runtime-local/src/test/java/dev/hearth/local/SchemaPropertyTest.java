@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Seeds per schema and model come from {@code -Dhearth.schemaSeeds} (default 10, which keeps the class under a
  * minute on two cores); the issue's 1,000-seed run is
  * {@code ./mvnw -q -B -o -pl runtime-local -am test -Dtest=SchemaPropertyTest -Dhearth.schemaSeeds=1000
- * -Dsurefire.failIfNoSpecifiedTests=false}.
+ * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dhearth.schemaModels=llama,qwen3} runs only the models named, so
+ * a long run can be split across machines or cores.
  */
 class SchemaPropertyTest {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaPropertyTest.class);
@@ -96,6 +97,12 @@ class SchemaPropertyTest {
                     + "\"required\":[\"a\",\"b\"],\"additionalProperties\":false}");
 
     static Stream<Arguments> models() {
+        List<String> only = List.of(System.getProperty("hearth.schemaModels", "").split(",")).stream()
+                .map(String::strip).filter(name -> !name.isEmpty()).toList();
+        return allModels().filter(model -> only.isEmpty() || only.contains((String) model.get()[0]));
+    }
+
+    private static Stream<Arguments> allModels() {
         return Stream.of(
                 Arguments.of("stories260K+chatml", (UnaryOperator<GgufModelSpec>) spec -> spec.chatTemplate("chatml"),
                         SharedModels.stories260K()),

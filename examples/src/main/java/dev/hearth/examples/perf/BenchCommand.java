@@ -1,8 +1,12 @@
 package dev.hearth.examples.perf;
 
 import dev.hearth.api.ConfigurationException;
+import dev.hearth.cluster.WireFormat;
+import dev.hearth.examples.ClusterBench;
+import dev.hearth.examples.ClusterBenchOptions;
 import dev.hearth.examples.SynthCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -91,11 +95,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE.png", description = "also draw tokens/s vs context depth into this PNG")
     Path chart;
 
+    @Option(names = "--cluster", paramLabel = "N", description = "instead: split the model over N processes on 127.0.0.1"
+            + " (2 or 3) and compare prefill and decode with one process, with bytes and time per hop (one -p, -n and"
+            + " -t value; -t is per stage, default 1); the same run as 'hearth cluster bench --stages N'")
+    Integer cluster;
+
+    @Mixin
+    ClusterBenchOptions clusterOptions = new ClusterBenchOptions();
+
     PrintStream out = System.out;
     PrintStream err = System.err;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if (cluster != null) {
+            return ClusterBench.run(clusterSetup(), out);
+        }
+        if (!clusterOptions.wireFormat().equals(WireFormat.F32) || clusterOptions.link().active()) {
+            throw new ConfigurationException("--wire-format, --link-delay and --link-rate apply to --cluster N only");
+        }
         if (chart != null && !chart.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new ConfigurationException("--chart must name a .png file, was " + chart);
         }
@@ -142,6 +160,25 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("chart written to " + chart);
         }
         return 0;
+    }
+
+    /** The cluster run these options ask for; refuses what only the single-process bench can do. */
+    ClusterBench.Setup clusterSetup() {
+        if (depths.size() != 1 || depths.getFirst() != 0 || output != Format.md || outputFile != null
+                || baselineFile != null || llamaCpp != null || chart != null || prefixCache == Switch.on) {
+            throw new ConfigurationException("--cluster prints its own table: -d, -o, --output-file, --baseline,"
+                    + " --compare-llama-cpp, --chart and --prefix-cache do not apply to it");
+        }
+        List<Integer> threadCounts = threads == null ? List.of(1) : threads;
+        if (prompt.size() != 1 || generate.size() != 1 || threadCounts.size() != 1) {
+            throw new ConfigurationException("--cluster runs one case: give a single -p, -n and -t value");
+        }
+        if ((model == null) == (synthetic == null)) {
+            throw new ConfigurationException("bench needs exactly one of --model FILE or --synthetic PRESET[:TYPE]");
+        }
+        Path modelFile = model != null ? model : SynthCommand.cached(synthetic, err);
+        return new ClusterBench.Setup(modelFile, cluster, prompt.getFirst(), generate.getFirst(), threadCounts.getFirst(),
+                warmups, repetitions, clusterOptions.wireFormat(), clusterOptions.link());
     }
 
     List<BenchCase> cases() {

@@ -6,6 +6,7 @@ import dev.hearth.api.ConfigurationException;
 import dev.hearth.kvcache.PrefixCache;
 import dev.hearth.local.internal.engine.PrefixReuse;
 import dev.hearth.local.internal.gguf.GgufFile;
+import dev.hearth.local.internal.model.ContextSize;
 import dev.hearth.local.internal.model.ForwardState;
 import dev.hearth.local.internal.model.KvCache;
 import dev.hearth.local.internal.model.ModelConfig;
@@ -81,11 +82,7 @@ public final class ModelStage implements AutoCloseable {
                 throw new ConfigurationException("layers " + range + " do not exist in " + path.getFileName()
                         + ", which has " + config.layerCount() + " layers");
             }
-            int context = contextLength == 0 ? config.trainedContextLength() : contextLength;
-            if (context < 1 || context > config.trainedContextLength()) {
-                throw new ConfigurationException("contextLength " + context + " must be between 1 and the "
-                        + config.trainedContextLength() + " tokens " + path.getFileName() + " was trained for");
-            }
+            int context = ContextSize.resolve(contextLength, config, range.size(), path.getFileName().toString());
             TransformerModel model = new TransformerModel(file, config, range, true);
             PrefixReuse prefixes = PrefixReuse.open(path, config, range, prefixCache);
             LOG.info("Opened layers {} of {} ({} layers), context {}, {} threads", range, path.getFileName(),
@@ -149,6 +146,7 @@ public final class ModelStage implements AutoCloseable {
      */
     public int begin(int[] promptIds, CacheControl control) {
         end();
+        file.checkUnchanged();
         started = prefixes.begin(promptIds, control, cache);
         return started.reusedTokens;
     }

@@ -84,7 +84,7 @@ class OnnxBadInputTest {
 
     @Test
     void aResponseFormatIsRefusedNotIgnored() {
-        // the ONNX decoder's tokenizers are DJL's: it cannot constrain its tokens, so it says so
+        // without tokenizer.json the runtime does not know its tokens' bytes: it cannot constrain them, so it says so
         try (OnnxDecoderRuntime runtime = OnnxDecoderRuntime.open(Onnx.model(SharedModels.tinyGpt2Onnx()).threads(1))) {
             GenerationOptions options = GenerationOptions.builder().temperature(0).maxTokens(2)
                     .responseFormat(dev.hearth.api.ResponseFormat.json()).build();

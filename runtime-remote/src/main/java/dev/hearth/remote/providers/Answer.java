@@ -2,6 +2,7 @@ package dev.hearth.remote.providers;
 
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.TokenEvent;
+import dev.hearth.api.TokenLogprob;
 import dev.hearth.api.ToolCall;
 import dev.hearth.api.Usage;
 
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -21,6 +23,7 @@ final class Answer {
     private final StopMatcher stops;
     private final StringBuilder text = new StringBuilder();
     private final Map<Integer, PartialToolCall> toolCalls = new TreeMap<>();
+    private final List<TokenLogprob> logprobs = new ArrayList<>();
     private int events;
     private long firstOutputNanos = -1;
     private Integer promptTokens;
@@ -45,13 +48,23 @@ final class Answer {
 
     /** A piece of the answer's text; each call is one token event (its text may be held back by a stop sequence). */
     void text(String delta) {
+        text(delta, List.of());
+    }
+
+    /**
+     * A piece of the answer's text with the log probabilities of the tokens it holds, as the provider reported them;
+     * the event carries the probability when the piece is exactly one token (as streamed chunks are).
+     */
+    void text(String delta, List<TokenLogprob> pieceLogprobs) {
         if (stops.stopped() || delta == null) {
             return;
         }
         markOutput();
+        logprobs.addAll(pieceLogprobs);
         String emit = stops.accept(delta);
         text.append(emit);
-        tokens.accept(new TokenEvent(events++, -1, emit));
+        Optional<TokenLogprob> logprob = pieceLogprobs.size() == 1 ? Optional.of(pieceLogprobs.getFirst()) : Optional.empty();
+        tokens.accept(new TokenEvent(events++, -1, emit, logprob));
         if (stops.stopped()) {
             finishReason = FinishReason.STOP_SEQUENCE;
         }
@@ -162,6 +175,11 @@ final class Answer {
 
     String text() {
         return text.toString();
+    }
+
+    /** The tokens' log probabilities, in order, when the request asked for them and the provider sent them. */
+    List<TokenLogprob> logprobs() {
+        return List.copyOf(logprobs);
     }
 
     List<ToolCall> toolCalls() {

@@ -7,6 +7,7 @@ import dev.hearth.api.ChatRequest;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.InvalidRequestException;
+import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.Message;
 import dev.hearth.api.Role;
 import dev.hearth.api.Tool;
@@ -51,16 +52,21 @@ final class AnthropicProtocol implements Protocol {
     @Override
     public ObjectNode body(ChatRequest request, boolean stream) {
         GenerationOptions options = request.options();
-        if (options.responseFormat().constrains()) {
-            throw new InvalidRequestException("Anthropic's Messages API is not sent response formats by this client; "
-                    + "offer a tool with the schema instead, or route the request to a runtime that supports "
-                    + options.responseFormat());
+        if (options.responseFormat().constrains() && !(options.responseFormat() instanceof ResponseFormat.JsonSchema)) {
+            throw new InvalidRequestException("Anthropic's Messages API takes response formats as a JSON schema only "
+                    + "(output_config.format); it cannot be sent " + options.responseFormat()
+                    + ". Give a schema, or route the request to a runtime that supports it");
         }
         if (options.temperature() > 1) {
             throw new InvalidRequestException("Anthropic accepts a temperature between 0 and 1, was " + options.temperature());
         }
         ObjectNode body = Json.object();
         body.put("model", request.model().orElse(config.model()));
+        if (options.responseFormat() instanceof ResponseFormat.JsonSchema schema) {
+            // Anthropic's structured outputs: always strict, no name
+            body.putObject("output_config").putObject("format").put("type", "json_schema")
+                    .set("schema", Json.responseSchema(schema.name(), schema.schema()));
+        }
         body.put("max_tokens", options.maxTokens() == GenerationOptions.UNLIMITED ? config.maxTokensWhenUnlimited()
                 : options.maxTokens());
         List<String> system = new ArrayList<>();

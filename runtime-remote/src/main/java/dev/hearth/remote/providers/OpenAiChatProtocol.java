@@ -9,11 +9,14 @@ import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.InvalidRequestException;
 import dev.hearth.api.Message;
 import dev.hearth.api.ResponseFormat;
+import dev.hearth.api.TokenLogprob;
 import dev.hearth.api.Tool;
 import dev.hearth.api.ToolChoice;
 import dev.hearth.api.ToolCall;
 
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * OpenAI Chat Completions ({@code POST /chat/completions}), also spoken by llama.cpp, vLLM, EXO and other
@@ -73,7 +76,6 @@ final class OpenAiChatProtocol implements Protocol {
                 }
             }
         }
-        WireOptions.refuseLogprobs(request.options(), "OpenAI chat");
         if (!request.tools().isEmpty()) {
             ToolChoice choice = request.options().toolChoice();
             switch (choice.mode()) {
@@ -109,6 +111,12 @@ final class OpenAiChatProtocol implements Protocol {
         }
         if (options.presencePenalty() != 0) {
             body.put("presence_penalty", options.presencePenalty());
+        }
+        if (options.wantsLogprobs()) {
+            body.put("logprobs", true);
+            if (options.logprobs() > 0) {
+                body.put("top_logprobs", options.logprobs());
+            }
         }
         if (!options.logitBias().isEmpty()) {
             ObjectNode bias = body.putObject("logit_bias");
@@ -160,7 +168,7 @@ final class OpenAiChatProtocol implements Protocol {
             JsonNode delta = choice.path("delta");
             String content = Json.text(delta, "content");
             if (content != null && !content.isEmpty()) {
-                answer.text(content);
+                answer.text(content, logprobs(choice.path("logprobs")));
             }
             for (JsonNode call : delta.path("tool_calls")) {
                 JsonNode function = call.path("function");
@@ -179,7 +187,7 @@ final class OpenAiChatProtocol implements Protocol {
         JsonNode message = choice.path("message");
         String content = Json.text(message, "content");
         if (content != null && !content.isEmpty()) {
-            answer.text(content);
+            answer.text(content, logprobs(choice.path("logprobs")));
         }
         int index = 0;
         for (JsonNode call : message.path("tool_calls")) {
@@ -189,6 +197,33 @@ final class OpenAiChatProtocol implements Protocol {
         finish(Json.text(choice, "finish_reason"), answer);
         usage(body.get("usage"), answer);
         answer.terminal();
+    }
+
+    /**
+     * A choice's {@code logprobs.content}: per token its text, log probability and the most likely alternatives. A
+     * remote token has no id here ({@code -1}); a provider that sends none gives an empty list.
+     */
+    private static List<TokenLogprob> logprobs(JsonNode logprobs) {
+        List<TokenLogprob> result = new ArrayList<>();
+        for (JsonNode token : logprobs.path("content")) {
+            List<TokenLogprob.Alternative> top = new ArrayList<>();
+            for (JsonNode alternative : token.path("top_logprobs")) {
+                top.add(new TokenLogprob.Alternative(-1, textOf(alternative), logprob(alternative)));
+            }
+            result.add(new TokenLogprob(-1, textOf(token), logprob(token), top));
+        }
+        return result;
+    }
+
+    private static String textOf(JsonNode token) {
+        String text = Json.text(token, "token");
+        return text == null ? "" : text;
+    }
+
+    /** A token's log probability; one the provider left out reads as impossible rather than certain. */
+    private static double logprob(JsonNode token) {
+        JsonNode value = token.get("logprob");
+        return value != null && value.isNumber() ? value.doubleValue() : Double.NEGATIVE_INFINITY;
     }
 
     private static void finish(String reason, Answer answer) {

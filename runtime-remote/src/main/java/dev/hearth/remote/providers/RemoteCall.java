@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -338,7 +339,8 @@ final class RemoteCall {
                 decodeTokens, total);
         String model = answer.servedModel() != null ? answer.servedModel() : request.model().orElse(config.model());
         return new ChatResponse(answer.text(), answer.toolCalls(), reason, usage, timings,
-                new Route(runtimeName, model, config.kind().displayName() + " " + config.kind().providerName() + " API"));
+                new Route(runtimeName, model, config.kind().displayName() + " " + config.kind().providerName() + " API"),
+                List.of(), answer.logprobs());
     }
 
     private static Duration min(Duration a, Duration b) {

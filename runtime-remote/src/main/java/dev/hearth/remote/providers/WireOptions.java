@@ -20,11 +20,11 @@ final class WireOptions {
         }
     }
 
-    /** Refuses log probabilities: this client does not read them back from any remote provider yet. */
+    /** Refuses log probabilities where this client does not read them back (all but OpenAI chat and compatibles). */
     static void refuseLogprobs(GenerationOptions options, String provider) {
         if (options.wantsLogprobs()) {
-            throw new InvalidRequestException(provider + ": logprobs are not read back by this client yet; "
-                    + "ask the local engine for them");
+            throw new InvalidRequestException(provider + ": logprobs are not read back from this API; ask the local "
+                    + "engine, OpenAI Chat Completions or an OpenAI-compatible server for them");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.hearth.api.ChatResponse;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.Message;
+import dev.hearth.api.ResponseFormat;
 import dev.hearth.api.Tool;
 import dev.hearth.api.ToolChoice;
 import dev.hearth.api.ToolCall;
@@ -227,7 +228,42 @@ final class MessagesEndpoint implements Endpoint {
             options.stopSequences(Json.stringOrStrings(body, "stop_sequences"));
         }
         options.toolChoice(toolChoice(body));
+        options.responseFormat(responseFormat(body));
         return options.build();
+    }
+
+    /**
+     * Structured outputs: {@code output_config.format} of type {@code json_schema} constrains the answer to the
+     * schema (always strict on this API). Other settings in {@code output_config} (the thinking {@code effort}) mean
+     * nothing to these runtimes and are refused by name rather than dropped.
+     */
+    private static ResponseFormat responseFormat(ObjectNode body) {
+        JsonNode config = body.get("output_config");
+        if (config == null || config.isNull()) {
+            return ResponseFormat.text();
+        }
+        if (!(config instanceof ObjectNode object)) {
+            throw ApiError.invalidParam("output_config", "output_config must be an object");
+        }
+        for (java.util.Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("format")) {
+                throw ApiError.invalidParam("output_config." + name, "output_config." + name
+                        + " is not supported by this server; only output_config.format is");
+            }
+        }
+        JsonNode format = object.get("format");
+        if (format == null || format.isNull()) {
+            return ResponseFormat.text();
+        }
+        if (!"json_schema".equals(format.path("type").asText())) {
+            throw ApiError.invalidParam("output_config.format", "output_config.format.type must be 'json_schema'");
+        }
+        JsonNode schema = format.get("schema");
+        if (!(schema instanceof ObjectNode)) {
+            throw ApiError.invalidParam("output_config.format", "output_config.format.schema: Field required (an object)");
+        }
+        return ResponseFormat.jsonSchema("output", Json.write(schema), true);
     }
 
     private static List<Message> messages(ObjectNode body) {

@@ -10,12 +10,11 @@ import dev.hearth.api.Tool;
 import dev.hearth.api.ToolCall;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 
 /**
  * {@code POST /api/chat}: Ollama's chat, streamed by default as NDJSON lines ({@code "done":false} per token, then a
@@ -84,16 +83,17 @@ final class OllamaChatEndpoint implements Endpoint {
     }
 
     /**
-     * Ollama's messages. Its tool calls may carry no id and its tool results name the tool rather than the call, so
-     * calls without an id get one, and a result without {@code tool_call_id} answers the oldest unanswered call of
-     * its {@code tool_name}.
+     * Ollama's messages. Its tool calls may carry no id and its tool results name the tool rather than the call (or,
+     * from older clients such as LangChain4j's, nothing at all: Ollama itself pairs results with calls by order), so
+     * calls without an id get one, a result without {@code tool_call_id} answers the oldest unanswered call of its
+     * {@code tool_name}, and a result naming neither answers the oldest unanswered call.
      */
     private static List<Message> messages(ObjectNode body) {
         ArrayNode messages = Json.array(body, "messages");
         if (messages == null || messages.isEmpty()) {
             throw ApiError.invalidParam("messages", "'messages' must be a non-empty array");
         }
-        Map<String, Deque<String>> unanswered = new HashMap<>();
+        SequencedMap<String, String> unanswered = new LinkedHashMap<>(); // call id -> tool name, oldest first
         List<Message> result = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             ObjectNode message = Json.element(messages.get(i), "messages", i);
@@ -111,13 +111,16 @@ final class OllamaChatEndpoint implements Endpoint {
                 case "tool" -> {
                     String callId = Json.text(message, "tool_call_id");
                     String toolName = Json.text(message, "tool_name");
-                    if (callId == null && toolName != null) {
-                        Deque<String> pending = unanswered.get(toolName);
-                        callId = pending != null && !pending.isEmpty() ? pending.removeFirst() : toolName;
+                    if (callId == null) {
+                        callId = unanswered.entrySet().stream()
+                                .filter(call -> toolName == null || call.getValue().equals(toolName))
+                                .map(Map.Entry::getKey).findFirst().orElse(toolName);
                     }
                     if (callId == null) {
-                        throw ApiError.invalidParam("messages", "messages[" + i + "] is a tool result naming neither tool_name nor tool_call_id");
+                        throw ApiError.invalidParam("messages", "messages[" + i
+                                + "] is a tool result naming neither tool_name nor tool_call_id, and no earlier tool call is unanswered");
                     }
+                    unanswered.remove(callId);
                     result.add(Message.toolResult(callId, content));
                 }
                 default -> throw ApiError.invalidParam("messages", "messages[" + i + "] has role '" + role
@@ -127,7 +130,7 @@ final class OllamaChatEndpoint implements Endpoint {
         return result;
     }
 
-    private static List<ToolCall> toolCalls(ObjectNode message, int index, Map<String, Deque<String>> unanswered) {
+    private static List<ToolCall> toolCalls(ObjectNode message, int index, SequencedMap<String, String> unanswered) {
         ArrayNode calls = Json.array(message, "tool_calls");
         if (calls == null) {
             return List.of();
@@ -148,7 +151,7 @@ final class OllamaChatEndpoint implements Endpoint {
             String argumentsJson = arguments == null || arguments.isNull() ? "{}"
                     : arguments.isTextual() ? arguments.asText() : Json.write(arguments);
             result.add(new ToolCall(id, name, argumentsJson));
-            unanswered.computeIfAbsent(name, key -> new ArrayDeque<>()).addLast(id);
+            unanswered.put(id, name);
         }
         return result;
     }

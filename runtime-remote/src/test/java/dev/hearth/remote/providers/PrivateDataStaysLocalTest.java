@@ -79,11 +79,13 @@ class PrivateDataStaysLocalTest {
         String longPrompt = "Once upon a time there was a little fox who lived in the snow. ".repeat(20);
         try (InferenceClient client = client(Routing.cloudFirst().fallbackOnAny(), 32)) {
             assertThatThrownBy(() -> client.chat().user(longPrompt, Sensitivity.PRIVATE).call())
-                    .isInstanceOf(ContextOverflowException.class);
+                    .isInstanceOf(dev.hearth.api.FallbackForbiddenException.class)
+                    .hasCauseInstanceOf(ContextOverflowException.class);
         }
         try (InferenceClient client = client(Routing.localFirst().fallbackOnAny(), 32)) {
             assertThatThrownBy(() -> client.chat().system("public rules").user(longPrompt).sensitivity(Sensitivity.PRIVATE).call())
-                    .isInstanceOf(ContextOverflowException.class);
+                    .isInstanceOf(dev.hearth.api.FallbackForbiddenException.class)
+                    .hasCauseInstanceOf(ContextOverflowException.class);
         }
         assertNoConnectionThenProveTheRecorderWorks();
     }

@@ -62,12 +62,24 @@ class ResponseFormatWireTest {
     }
 
     @Test
-    void anthropicRefusesRatherThanIgnores() {
+    void anthropicSendsASchemaAsOutputConfigAndRefusesWhatItCannotCarry() {
         try (RemoteRuntime runtime = new RemoteRuntime(Anthropic.messages().apiKey("sk-ant-test-5678")
                 .model("claude-sonnet-4-5").baseUrl(server.baseUri("/v1")).resolve())) {
             assertThatThrownBy(() -> runtime.generate(request(ResponseFormat.json()), event -> { }, new TestSignal()))
-                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("response formats");
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("JSON schema only");
+            assertThatThrownBy(() -> runtime.generate(request(ResponseFormat.grammar("root ::= \"a\"")), event -> { },
+                    new TestSignal())).isInstanceOf(InvalidRequestException.class);
             assertThat(server.received()).isEmpty();
+
+            server.enqueue(FakeServer.stream("text/event-stream", recorded("anthropic-stream-tool-use.sse")));
+            try {
+                runtime.generate(request(ResponseFormat.jsonSchema("thing", SCHEMA, true)), event -> { }, new TestSignal());
+            } catch (RuntimeException ignored) {
+                // only the request body matters here
+            }
+            JsonNode format = server.received().getLast().json().path("output_config").path("format");
+            assertThat(format.path("type").asText()).isEqualTo("json_schema");
+            assertThat(format.path("schema").path("properties").path("a").path("type").asText()).isEqualTo("integer");
         }
     }
 
@@ -97,9 +109,10 @@ class ResponseFormatWireTest {
                     event -> { }, new TestSignal());
             assertThat(server.received().getLast().json().path("tool_choice").asText()).isEqualTo("required");
 
-            assertThatThrownBy(() -> runtime.generate(withTools(GenerationOptions.builder().logprobs(2).build()),
-                    event -> { }, new TestSignal())).isInstanceOf(InvalidRequestException.class)
-                    .hasMessageContaining("logprobs");
+            server.enqueue(FakeServer.stream("text/event-stream", recorded("openai-chat-stream-text.sse")));
+            runtime.generate(withTools(GenerationOptions.builder().logprobs(2).build()), event -> { }, new TestSignal());
+            assertThat(server.received().getLast().json().path("logprobs").asBoolean()).isTrue();
+            assertThat(server.received().getLast().json().path("top_logprobs").asInt()).isEqualTo(2);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.hearth.remote.providers;
 
 import dev.hearth.api.ChatResponse;
 import dev.hearth.api.Fallback;
+import dev.hearth.api.Generation;
 import dev.hearth.api.InferenceClient;
 import dev.hearth.api.InferenceListener;
 import dev.hearth.api.ChatRequest;
@@ -10,6 +11,7 @@ import dev.hearth.api.Routing;
 import dev.hearth.api.RuntimeFailureException;
 import dev.hearth.api.TokenEvent;
 import dev.hearth.api.spi.RuntimeInfo;
+import dev.hearth.api.testing.ManualBudgetTimer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -96,11 +98,22 @@ class RouterFallbackTest {
     }
 
     @Test
-    void silentCloudExceedingTheFirstTokenBudgetFallsBackToLocal() {
+    void silentCloudExceedingTheFirstTokenBudgetFallsBackToLocal() throws Exception {
         server.enqueue(server.stall("text/event-stream", "", false));
+        // the budgets expire when the test says: the cloud's once it is stalled, the local model's never
+        ManualBudgetTimer timer = new ManualBudgetTimer();
         try (InferenceClient client = client(cloudAt(server.baseUri("/v1")), 256,
-                Routing.cloudFirst().fallbackOn(Fallback.TOO_SLOW).timeToFirstTokenBudget(Duration.ofMillis(300)))) {
-            ChatResponse answer = client.chat().user("Once upon a time").maxTokens(4).call();
+                Routing.cloudFirst().fallbackOn(Fallback.TOO_SLOW).timeToFirstTokenBudget(Duration.ofMillis(300))
+                        .budgetTimer(timer))) {
+            Generation generation = client.chat().user("Once upon a time").maxTokens(4).submit(event -> { });
+            ManualBudgetTimer.Started cloudBudget = timer.awaitStart();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (server.received().isEmpty()) { // the cloud has the request and says nothing
+                assertThat(System.nanoTime()).as("the request reaches the cloud within 10 s").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            cloudBudget.expire();
+            ChatResponse answer = generation.await();
 
             assertFellBackFromCloudToLocal(answer, Fallback.TOO_SLOW);
             assertThat(answer.route().attempts().getFirst().detail()).contains("time-to-first-token budget PT0.3S");

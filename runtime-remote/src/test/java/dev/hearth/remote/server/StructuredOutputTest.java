@@ -1,5 +1,12 @@
 package dev.hearth.remote.server;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.JsonOutputFormat;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.OutputConfig;
+import com.anthropic.models.messages.StructuredMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
@@ -23,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Structured output through the node server on the real stories260K model: OpenAI's {@code response_format} from the
- * official openai-java SDK (a hand-written schema, and one the SDK derives from a Java record), and Ollama's
+ * official openai-java SDK and Anthropic's {@code output_config.format} from anthropic-java (each with a hand-written
+ * schema, and one the SDK derives from a Java record), and Ollama's
  * {@code format} over plain HTTP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -31,6 +39,7 @@ class StructuredOutputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private StoriesNode node;
     private OpenAIClient openai;
+    private AnthropicClient anthropic;
 
     /** What the SDK turns into a strict JSON schema. */
     public record Pet(String name, int legs, boolean friendly, Mood mood) {
@@ -42,11 +51,13 @@ class StructuredOutputTest {
     void start() {
         node = StoriesNode.start();
         openai = OpenAIOkHttpClient.builder().baseUrl(node.baseUrl() + "/v1").apiKey("x").maxRetries(0).build();
+        anthropic = AnthropicOkHttpClient.builder().baseUrl(node.baseUrl()).apiKey("x").maxRetries(0).build();
     }
 
     @AfterAll
     void stop() {
         openai.close();
+        anthropic.close();
         node.close();
     }
 
@@ -86,6 +97,47 @@ class StructuredOutputTest {
         Pet pet = completion.choices().getFirst().message().content().orElseThrow();
         assertThat(pet.name()).isNotNull();
         assertThat(pet.mood()).isNotNull();
+    }
+
+    @Test
+    void anthropicSdkOutputConfigJsonSchema() throws Exception {
+        JsonOutputFormat.Schema schema = JsonOutputFormat.Schema.builder()
+                .putAdditionalProperty("type", com.anthropic.core.JsonValue.from("object"))
+                .putAdditionalProperty("properties", com.anthropic.core.JsonValue.from(Map.of(
+                        "hero", Map.of("type", "string", "maxLength", 20),
+                        "brave", Map.of("type", "boolean"))))
+                .putAdditionalProperty("required", com.anthropic.core.JsonValue.from(List.of("hero", "brave")))
+                .putAdditionalProperty("additionalProperties", com.anthropic.core.JsonValue.from(false))
+                .build();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Message message = anthropic.messages().create(MessageCreateParams.builder().model(StoriesNode.MODEL)
+                    .maxTokens(300).addUserMessage(StoriesNode.PROMPT + " (" + attempt + ")")
+                    .outputConfig(OutputConfig.builder().format(JsonOutputFormat.builder().schema(schema).build()).build())
+                    .build());
+            String text = message.content().getFirst().text().orElseThrow().text();
+            JsonNode answer = JSON.readTree(text);
+            assertThat(answer.path("hero").isTextual()).as(text).isTrue();
+            assertThat(answer.path("brave").isBoolean()).as(text).isTrue();
+            assertThat(answer.size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anthropicSdkSchemaDerivedFromARecord() {
+        StructuredMessage<Pet> message = anthropic.messages().create(MessageCreateParams.builder().model(StoriesNode.MODEL)
+                .maxTokens(400).addUserMessage(StoriesNode.PROMPT).outputConfig(Pet.class).build());
+        Pet pet = message.content().getFirst().text().orElseThrow().text();
+        assertThat(pet.name()).isNotNull();
+        assertThat(pet.mood()).isNotNull();
+    }
+
+    @Test
+    void anthropicOutputConfigEffortIsRefusedByName() {
+        HttpResponse<String> response = Http.post(node.baseUrl() + "/v1/messages", "{\"model\":\"stories260K\","
+                + "\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                + "\"output_config\":{\"effort\":\"high\"}}", "anthropic-version", "2023-06-01");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("output_config.effort");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.hearth.local.internal.sampling.Sampler;
 import dev.hearth.local.internal.sampling.TokenConstraint;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import dev.hearth.api.TokenLogprob;
@@ -70,16 +71,30 @@ public final class DecodeLoop {
 
     /**
      * How an answer ended. {@code firstTokenAt} is a {@link System#nanoTime()} reading (0 if no token was sampled);
-     * {@code decodeNanos} and {@code decodeSteps} cover the forward passes after the first token.
+     * {@code decodeNanos} and {@code decodeSteps} cover the forward passes after the first token; {@code history} holds the
+     * prompt and the answer's tokens (the array passed in, or a longer copy when the answer outgrew it).
      */
     public record Outcome(String text, FinishReason finish, int generated, long firstTokenAt, long decodeNanos,
-                          int decodeSteps, List<TokenLogprob> logprobs) {
+                          int decodeSteps, List<TokenLogprob> logprobs, int[] history) {
+    }
+
+    /** Tokens of answer room made up front when the answer's length is unlimited; the history grows past it. */
+    private static final int UNLIMITED_ANSWER_ROOM = 4096;
+
+    /**
+     * The history a generation starts with: the prompt, and room for the answer sized from the request rather than
+     * from the context length (which a model file may declare in the millions); it grows if an answer outruns it.
+     */
+    public static int[] history(int[] promptIds, GenerationOptions options, int contextLength) {
+        long room = options.maxTokens() == GenerationOptions.UNLIMITED ? UNLIMITED_ANSWER_ROOM : options.maxTokens();
+        return Arrays.copyOf(promptIds, (int) Math.min(contextLength + 1L, promptIds.length + room + 1));
     }
 
     /**
      * Generates from {@code logits} (those after the last prompt token).
      *
-     * @param history       the prompt's tokens in [0, historyLength), with room for the answer (repetition penalty)
+     * @param history       the prompt's tokens in [0, historyLength), with room for the answer (repetition penalty;
+     *                      see {@link #history}), grown when full
      * @param promptLength  positions already in the model's cache
      * @param contextLength positions the cache can hold
      */
@@ -118,6 +133,9 @@ public final class DecodeLoop {
             if (endsGeneration.test(token)) {
                 finish = FinishReason.STOP;
                 break;
+            }
+            if (historyLength == history.length) { // past the room made up front (an unlimited answer)
+                history = Arrays.copyOf(history, (int) Math.min(contextLength + 1L, 2L * history.length));
             }
             history[historyLength++] = token;
             String released = answer.push(token);
@@ -161,7 +179,7 @@ public final class DecodeLoop {
             text.append(rest);
             tokens.accept(new TokenEvent(generated, -1, rest));
         }
-        return new Outcome(text.toString(), finish, generated, firstTokenAt, decodeNanos, decodeSteps, logprobs);
+        return new Outcome(text.toString(), finish, generated, firstTokenAt, decodeNanos, decodeSteps, logprobs, history);
     }
 
     private static TokenLogprob logprob(Sampler.Logprobs sampled, Answer answer) {

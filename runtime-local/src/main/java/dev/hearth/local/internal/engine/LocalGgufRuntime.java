@@ -4,7 +4,6 @@ import dev.hearth.api.CacheControl;
 import dev.hearth.api.CacheStats;
 import dev.hearth.api.ChatRequest;
 import dev.hearth.api.ChatResponse;
-import dev.hearth.api.ConfigurationException;
 import dev.hearth.api.ContextOverflowException;
 import dev.hearth.api.FinishReason;
 import dev.hearth.api.GenerationOptions;
@@ -20,6 +19,7 @@ import dev.hearth.api.spi.Locality;
 import dev.hearth.api.spi.RuntimeInfo;
 import dev.hearth.kvcache.PrefixCache;
 import dev.hearth.local.internal.gguf.GgufFile;
+import dev.hearth.local.internal.model.ContextSize;
 import dev.hearth.local.internal.model.ModelConfig;
 import dev.hearth.local.internal.sampling.TokenConstraint;
 import dev.hearth.local.internal.model.TransformerModel;
@@ -102,11 +102,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         try {
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
             ModelConfig config = ModelConfig.from(file.metadata(), tokenizer.vocabularySize());
-            int context = contextLength == 0 ? config.trainedContextLength() : contextLength;
-            if (context > config.trainedContextLength()) {
-                throw new ConfigurationException("contextLength " + context + " exceeds the " + config.trainedContextLength()
-                        + " tokens " + path.getFileName() + " was trained for; use at most that.");
-            }
+            int context = ContextSize.resolve(contextLength, config, config.layerCount(), path.getFileName().toString());
             LOG.info("Opening {}: {} layers, {} embedding, {} heads ({} KV), context {}, {} threads", path.getFileName(),
                     config.layerCount(), config.embeddingLength(), config.headCount(), config.kvHeadCount(), context, threads);
             ModelStage whole = ModelStage.open(path, LayerRange.all(config.layerCount()), context, threads, prefixCache);
@@ -225,8 +221,7 @@ public final class LocalGgufRuntime implements InferenceRuntime {
     private ChatResponse run(GenerationOptions options, TokenConstraint constraint, CacheControl cacheControl,
                              int pinnedTokens, int[] promptIds, AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation, long started) {
         // the prompt and the answer, for the repetition penalty
-        int[] history = new int[contextLength + 1];
-        System.arraycopy(promptIds, 0, history, 0, promptIds.length);
+        int[] history = DecodeLoop.history(promptIds, options, contextLength);
         int historyLength = promptIds.length;
 
         try {
@@ -246,18 +241,22 @@ public final class LocalGgufRuntime implements InferenceRuntime {
             }
             long prefillEnd = System.nanoTime();
             pipeline.remember(promptIds, cacheControl, pinnedTokens);
-            ChatResponse response = decode(options, constraint, promptIds, cached, logits, history, historyLength, answer, tokens,
+            Decoded decoded = decode(options, constraint, promptIds, cached, logits, history, historyLength, answer, tokens,
                     cancellation, started, prefillStart, prefillEnd);
             // the answer's own blocks serve the next turn, which repeats it
-            pipeline.remember(history, cacheControl, 0);
-            pipeline.save(cacheControl, history);
-            return response;
+            pipeline.remember(decoded.history(), cacheControl, 0);
+            pipeline.save(cacheControl, decoded.history());
+            return decoded.response();
         } finally {
             pipeline.end();
         }
     }
 
-    private ChatResponse decode(GenerationOptions options, TokenConstraint constraint, int[] promptIds, int cached,
+    /** An answer, and the prompt and answer tokens its blocks are remembered by. */
+    private record Decoded(ChatResponse response, int[] history) {
+    }
+
+    private Decoded decode(GenerationOptions options, TokenConstraint constraint, int[] promptIds, int cached,
                                 float[] promptLogits, int[] history, int historyLength, AnswerText answer, Consumer<TokenEvent> tokens, CancellationSignal cancellation,
                                 long started, long prefillStart, long prefillEnd) {
         DecodeLoop.Outcome outcome = DecodeLoop.run(options, constraint, promptLogits, history, historyLength, promptIds.length,
@@ -272,8 +271,8 @@ public final class LocalGgufRuntime implements InferenceRuntime {
         }
         ChatResponse response = response(outcome.text(), finish, promptIds.length, cached, outcome.generated(), started,
                 prefillStart, prefillEnd, outcome.firstTokenAt(), outcome.decodeNanos(), outcome.decodeSteps());
-        return new ChatResponse(response.text(), answer.toolCalls(), response.finishReason(), response.usage(),
-                response.timings(), response.route(), answer.toolCallErrors(), outcome.logprobs());
+        return new Decoded(new ChatResponse(response.text(), answer.toolCalls(), response.finishReason(), response.usage(),
+                response.timings(), response.route(), answer.toolCallErrors(), outcome.logprobs()), outcome.history());
     }
 
     private ChatResponse response(String text, FinishReason finish, int promptTokens, int cachedTokens, int completionTokens,

@@ -24,7 +24,9 @@ import java.util.Set;
  * When a request offers a strict tool, constrains every tool call the model opens in its own format to name an offered
  * tool and to give arguments that satisfy that tool's schema (strict tools' schemas; any JSON object for the others).
  * Text outside calls stays free. Supported: the Hermes/Qwen format ({@code <tool_call>{"name": ..., "arguments": ...}
- * </tool_call>}) and Llama 3's ({@code <|python_tag|>{"name": ..., "parameters": ...}}).
+ * </tool_call>}), Llama 3's ({@code <|python_tag|>{"name": ..., "parameters": ...}}) and Mistral's, both as Nemo
+ * writes it ({@code [TOOL_CALLS][{"name": ..., "arguments": ...}, ...]}) and as Small 3.2 does
+ * ({@code [TOOL_CALLS]name[ARGS]{...}}); constrained calls carry no id (the engine assigns one).
  */
 final class StrictToolCalls {
     private static final int CACHE = 16;
@@ -96,11 +98,11 @@ final class StrictToolCalls {
     }
 
     private static Grammar grammar(ToolCallFormat format, List<Tool> tools, boolean forced, String why) {
-        String argumentsKey = switch (format) {
-            case HERMES -> "arguments";
-            case LLAMA3_JSON -> "parameters";
-            case MISTRAL -> throw new InvalidRequestException(why + " cannot be constrained in the Mistral "
-                    + "tool-call format yet");
+        JsonSchemaGrammar.CallSyntax syntax = switch (format) {
+            case HERMES -> new JsonSchemaGrammar.CallSyntax.JsonObject("arguments");
+            case LLAMA3_JSON -> new JsonSchemaGrammar.CallSyntax.JsonObject("parameters");
+            case MISTRAL -> new JsonSchemaGrammar.CallSyntax.JsonArray();
+            case MISTRAL_ARGS -> new JsonSchemaGrammar.CallSyntax.BareName("[ARGS]");
         };
         String after = format == ToolCallFormat.HERMES ? "</tool_call>" : "";
         Key key = new Key(format, tools, forced);
@@ -112,7 +114,7 @@ final class StrictToolCalls {
             List<CallableTool> callable = tools.stream()
                     .map(tool -> new CallableTool(tool.name(), constrainedSchema(tool, forced)))
                     .toList();
-            grammar = JsonSchemaGrammar.toolCall(callable, argumentsKey, forced ? format.opener() : "", after);
+            grammar = JsonSchemaGrammar.toolCall(callable, syntax, forced ? format.opener() : "", after);
             synchronized (COMPILED) {
                 COMPILED.put(key, grammar);
             }

@@ -1,6 +1,7 @@
 package dev.hearth.local.internal.gguf;
 
 import dev.hearth.api.ModelFormatException;
+import dev.hearth.api.ModelLoadException;
 import dev.hearth.api.ModelNotFoundException;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -52,6 +54,8 @@ public final class GgufFile implements AutoCloseable {
     private final Map<String, GgufTensorInfo> tensorsByName;
     private final long dataStart;
     private final int alignment;
+    /** The file as it was when mapped (null for a file parsed from memory); see {@link #checkUnchanged()}. */
+    private BasicFileAttributes opened;
 
     private GgufFile(Path path, Arena arena, MemorySegment mapping, int version, GgufMetadata metadata,
                      List<GgufTensorInfo> tensors, long dataStart, int alignment) {
@@ -86,11 +90,15 @@ public final class GgufFile implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment mapping;
+            BasicFileAttributes attributes;
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+                attributes = Files.readAttributes(path, BasicFileAttributes.class);
                 long size = channel.size();
                 mapping = size == 0 ? MemorySegment.ofArray(new byte[0]) : channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             }
-            return parse(path, arena, mapping);
+            GgufFile file = parse(path, arena, mapping);
+            file.opened = attributes;
+            return file;
         } catch (AccessDeniedException e) {
             arena.close();
             throw new ModelNotFoundException("Model file " + path + " cannot be read (permission denied).", e);
@@ -194,6 +202,22 @@ public final class GgufFile implements AutoCloseable {
         if (tensorCount > 0 && dataStart > fileSize) {
             throw new ModelFormatException("tensor data", reader.position(),
                     "the data section would start at " + dataStart + ", past the end of the file (" + fileSize + " bytes)");
+        }
+        // as llama.cpp requires: tensors lie back to back in the order declared, each padded to the alignment, so a
+        // tensor whose type or shape was altered (its size no longer matching the space it was given) is caught here
+        long expectedOffset = 0;
+        RawTensor previous = null;
+        for (RawTensor t : raw) {
+            if (t.relativeOffset() != expectedOffset) {
+                throw new ModelFormatException("tensor " + t.name() + " offset", t.infoOffset(),
+                        "data offset " + t.relativeOffset() + " is not where "
+                                + (previous == null ? "the data section begins (0)" : "tensor " + previous.name()
+                                + " (" + previous.type() + ", " + previous.byteSize() + " bytes) ends ("
+                                + expectedOffset + ")")
+                                + ": a tensor's type or shape does not match the data laid out for it");
+            }
+            expectedOffset = alignUp(expectedOffset + t.byteSize(), alignment);
+            previous = t;
         }
         List<GgufTensorInfo> tensors = new ArrayList<>(raw.size());
         for (RawTensor t : raw) {
@@ -334,6 +358,37 @@ public final class GgufFile implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /**
+     * Checks, before a request reads the weights, that the mapped file was not changed in place since it was opened:
+     * a file truncated under a mapping kills the JVM with SIGBUS when a missing page is touched, and one rewritten in
+     * place feeds the model other weights. A file replaced by a new one (a rename, a fresh download) or deleted is
+     * harmless: the mapping keeps the version that was opened. What remains is a change between this check and the
+     * end of the request, which no check can catch.
+     *
+     * @throws ModelLoadException naming the file and what changed
+     */
+    public void checkUnchanged() {
+        if (opened == null) {
+            return;
+        }
+        BasicFileAttributes now;
+        try {
+            now = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return; // deleted or moved: the mapping still holds the file that was opened
+        }
+        boolean sameFile = opened.fileKey() == null || opened.fileKey().equals(now.fileKey());
+        if (!sameFile) {
+            return;
+        }
+        if (now.size() != opened.size() || !now.lastModifiedTime().equals(opened.lastModifiedTime())) {
+            throw new ModelLoadException("Model file " + path + " was changed in place while open (size "
+                    + opened.size() + " -> " + now.size() + " bytes, modified " + now.lastModifiedTime()
+                    + "); reading it now could crash the JVM. Reopen the client to load the new file, and replace "
+                    + "models by writing a new file and renaming it over the old one.");
+        }
     }
 
     public int version() {

@@ -68,56 +68,102 @@ public final class JsonSchemaGrammar {
     public record CallableTool(String name, String parametersSchema) {
     }
 
+    /** How a model family writes one tool call; see {@link #toolCall(List, CallSyntax, String, String)}. */
+    public sealed interface CallSyntax {
+        /** {@code {"name": NAME, KEY: ARGS}}: Hermes/Qwen ({@code arguments}) and Llama 3 ({@code parameters}). */
+        record JsonObject(String argumentsKey) implements CallSyntax {
+        }
+
+        /** A JSON array of one or more {@code {"name": NAME, "arguments": ARGS}} objects: Mistral Nemo. */
+        record JsonArray() implements CallSyntax {
+        }
+
+        /** The bare name, a separator, then the arguments ({@code NAME[ARGS]{...}}): Mistral Small 3.2, Magistral. */
+        record BareName(String separator) implements CallSyntax {
+        }
+    }
+
     /**
-     * One tool call written as {@code {"name": NAME, ARGUMENTS_KEY: ARGS}} between {@code before} and {@code after}
-     * (each may be empty; whitespace is allowed around the object), where NAME is one of {@code tools} and ARGS
-     * validates against that tool's schema.
+     * One tool call written as {@code {"name": NAME, ARGUMENTS_KEY: ARGS}} between {@code before} and {@code after}.
+     *
+     * @see #toolCall(List, CallSyntax, String, String)
+     */
+    public static Grammar toolCall(List<CallableTool> tools, String argumentsKey, String before, String after) {
+        return toolCall(tools, new CallSyntax.JsonObject(argumentsKey), before, after);
+    }
+
+    /**
+     * A tool call in the given syntax between {@code before} and {@code after} (each may be empty; whitespace is
+     * allowed around the call), where NAME is one of {@code tools} and ARGS validates against that tool's schema.
      *
      * @throws UnsupportedSchemaException if a tool's schema is outside the supported subset; the pointer is prefixed
      *                                    with the tool's name
      */
-    public static Grammar toolCall(List<CallableTool> tools, String argumentsKey, String before, String after) {
+    public static Grammar toolCall(List<CallableTool> tools, CallSyntax syntax, String before, String after) {
         GrammarBuilder builder = new GrammarBuilder();
         defineBasics(builder);
         List<Expr> calls = new ArrayList<>();
         Expr ws = new Expr.Ref("ws");
         for (int i = 0; i < tools.size(); i++) {
             CallableTool tool = tools.get(i);
-            Expr arguments;
-            if (tool.parametersSchema() == null) {
-                arguments = new Expr.Ref("object");
-            } else {
-                JsonNode schema;
-                try {
-                    schema = JSON.readTree(tool.parametersSchema());
-                } catch (JsonProcessingException e) {
-                    throw new UnsupportedSchemaException("(schema)", "tool " + tool.name(), "the parameters' schema is "
-                            + "not valid JSON: " + e.getOriginalMessage());
-                }
-                try {
-                    arguments = new JsonSchemaGrammar(schema, builder, "tool" + i + "-").schema(schema, "");
-                } catch (UnsupportedSchemaException e) {
-                    throw new UnsupportedSchemaException(e.keyword(), "tool " + tool.name() + ": " + e.pointer(),
-                            "in the parameters of strict tool '" + tool.name() + "', " + e.getMessage());
-                }
-            }
-            calls.add(Expr.seq(Expr.literal("{"), ws, Expr.literal("\"name\""), ws, Expr.literal(":"), ws,
-                    literalValue(JSON.getNodeFactory().textNode(tool.name())), ws, Expr.literal(","), ws,
-                    literalValue(JSON.getNodeFactory().textNode(argumentsKey)), ws, Expr.literal(":"), ws, arguments,
-                    ws, Expr.literal("}")));
+            Expr arguments = arguments(builder, tool, i);
+            Expr name = literalValue(JSON.getNodeFactory().textNode(tool.name()));
+            calls.add(switch (syntax) {
+                case CallSyntax.JsonObject object -> jsonCall(name, object.argumentsKey(), arguments);
+                case CallSyntax.JsonArray array -> jsonCall(name, "arguments", arguments);
+                case CallSyntax.BareName bare -> Expr.seq(Expr.literal(tool.name()), Expr.literal(bare.separator()),
+                        ws, arguments);
+            });
+        }
+        Expr call = new Expr.Alt(calls);
+        if (syntax instanceof CallSyntax.JsonArray) {
+            builder.rule("call", call);
+            Expr one = new Expr.Ref("call");
+            call = Expr.seq(Expr.literal("["), ws, one, Expr.star(Expr.seq(ws, Expr.literal(","), ws, one)), ws,
+                    Expr.literal("]"));
         }
         List<Expr> body = new ArrayList<>();
         if (!before.isEmpty()) {
             body.add(Expr.literal(before));
         }
-        body.add(ws);
-        body.add(new Expr.Alt(calls));
+        // a bare name follows its opener directly, as the family's template writes it
+        if (!(syntax instanceof CallSyntax.BareName)) {
+            body.add(ws);
+        }
+        body.add(call);
         if (!after.isEmpty()) {
             body.add(ws);
             body.add(Expr.literal(after));
         }
         builder.rule("root", new Expr.Seq(body));
         return builder.build("root");
+    }
+
+    private static Expr jsonCall(Expr name, String argumentsKey, Expr arguments) {
+        Expr ws = new Expr.Ref("ws");
+        return Expr.seq(Expr.literal("{"), ws, Expr.literal("\"name\""), ws, Expr.literal(":"), ws, name, ws,
+                Expr.literal(","), ws, literalValue(JSON.getNodeFactory().textNode(argumentsKey)), ws,
+                Expr.literal(":"), ws, arguments, ws, Expr.literal("}"));
+    }
+
+    /** A tool's arguments: its schema, or any JSON object when it has none to hold them to. */
+    private static Expr arguments(GrammarBuilder builder, CallableTool tool, int index) {
+        if (tool.parametersSchema() == null) {
+            return new Expr.Ref("object");
+        }
+        JsonNode schema;
+        try {
+            schema = JSON.readTree(tool.parametersSchema());
+        } catch (JsonProcessingException e) {
+            throw new UnsupportedSchemaException("(schema)", "tool " + tool.name(), "the parameters' schema is "
+                    + "not valid JSON: " + e.getOriginalMessage());
+        }
+        try {
+            return new JsonSchemaGrammar(schema, builder, "tool" + index + "-").schema(schema, "");
+        } catch (UnsupportedSchemaException e) {
+            throw new UnsupportedSchemaException(e.keyword(), "tool " + tool.name() + ": " + e.pointer(),
+                    "in the parameters of strict tool '" + tool.name() + "', " + e.getMessage());
+        }
     }
 
     /**

@@ -10,15 +10,21 @@ import dev.hearth.local.internal.threads.WorkerPool;
  * once. Each head is computed wholly by one thread with the same operations however the runs fall, so the result is
  * bit-identical for every thread count, and identical between prefill and decode.
  *
- * <p>Each share has its own scores buffer, {@code contextLength} floats per query head of a group, made when a pool
- * with more threads than seen before first runs (so at most once per thread count, never per token). Reused per
- * session, like
+ * <p>Each share has its own scores buffer, {@link #scoreCapacity} floats per query head of a group, made when a pool
+ * with more threads than seen before first runs, and grown by doubling (up to the context length) when a position
+ * beyond it is reached: a model whose file declares a huge context allocates for the positions it uses, and a long
+ * session reallocates a logarithmic number of times, never per token. Reused per session, like
  * {@link MatMulTask}: the pool publishes the task through a volatile write before workers read these fields.
  */
 final class AttentionTask implements WorkerPool.ShareTask {
     private final ModelConfig config;
+    /** Positions the scores buffers start with (64 KiB per group of four query heads). */
+    private static final int INITIAL_SCORE_POSITIONS = 4096;
+
     private final int contextLength;
     private float[][] shareScores = new float[0][];
+    /** Positions each share's buffer holds per query head: the stride between heads' scores. */
+    private int scoreCapacity;
 
     private float[] queries;
     private float[] keys;
@@ -40,7 +46,7 @@ final class AttentionTask implements WorkerPool.ShareTask {
      */
     void run(WorkerPool pool, int layer, float[] queries, float[] keys, float[] values, int start, int count,
              float[] output) {
-        ensureShares(pool.threads());
+        ensureShares(pool.threads(), start + count);
         this.layer = layer;
         this.queries = queries;
         this.keys = keys;
@@ -61,12 +67,17 @@ final class AttentionTask implements WorkerPool.ShareTask {
         }
     }
 
-    private void ensureShares(int threads) {
+    private void ensureShares(int threads, int positions) {
+        if (positions > scoreCapacity) {
+            scoreCapacity = (int) Math.min(contextLength,
+                    Math.max(positions, Math.max(INITIAL_SCORE_POSITIONS, 2L * scoreCapacity)));
+            shareScores = new float[0][];
+        }
         if (shareScores.length < threads) {
             float[][] grown = new float[threads][];
             for (int share = 0; share < threads; share++) {
                 grown[share] = share < shareScores.length ? shareScores[share]
-                        : new float[config.queriesPerKvHead() * contextLength];
+                        : new float[config.queriesPerKvHead() * scoreCapacity];
             }
             shareScores = grown;
         }
@@ -93,7 +104,7 @@ final class AttentionTask implements WorkerPool.ShareTask {
             int queryOffset = token * queryDimension + (kvHead * queriesPerKvHead + headInGroup) * headDimension;
             LayerKernels.attendHeads(queries, queryOffset, heads, keys, values, kvDimension, kvHead * headDimension,
                     headDimension, window.firstVisible(layer, position), position, scale, softCap, scores,
-                    contextLength, output);
+                    scoreCapacity, output);
             item += heads;
         }
     }

@@ -70,7 +70,8 @@ public record ModelConfig(Architecture architecture, ArchitectureFeatures featur
                     + headDimension + "; the local engine does not run such models yet.");
         }
         int feedForward = metadata.getInt(p + "feed_forward_length", 1, 1 << 24);
-        int context = metadata.optionalInt(p + "context_length", 1, Integer.MAX_VALUE).orElse(2048);
+        // 2^24 positions is beyond any model published (the longest declare about 10 million)
+        int context = metadata.optionalInt(p + "context_length", 1, 1 << 24).orElse(2048);
         float epsilon = metadata.optionalFloat(p + "attention.layer_norm_rms_epsilon").orElse(1e-5f);
         if (!(epsilon > 0 && epsilon < 1)) {
             throw new ModelFormatException(p + "attention.layer_norm_rms_epsilon", -1, "epsilon " + epsilon + " is not in (0, 1)");

@@ -15,9 +15,12 @@ public enum ToolCallFormat {
     /** Llama 3.1/3.2: the whole answer is {@code {"name": ..., "parameters": {...}}}, optionally after
      * {@code <|python_tag|>}. */
     LLAMA3_JSON("<|python_tag|>", List.of("<|python_tag|>")),
-    /** Mistral: {@code [TOOL_CALLS][{"name": ..., "arguments": {...}, "id": ...}]} (Nemo) or
-     * {@code [TOOL_CALLS]name[CALL_ID]id[ARGS]{...}} / {@code [TOOL_CALLS]name[ARGS]{...}} (Small 3.2, Magistral). */
-    MISTRAL("[TOOL_CALLS]", List.of("[TOOL_CALLS]", "[CALL_ID]", "[ARGS]"));
+    /** Mistral Nemo: {@code [TOOL_CALLS][{"name": ..., "arguments": {...}, "id": ...}]}. Parsing also accepts the
+     * {@link #MISTRAL_ARGS} form, since one family's models write both. */
+    MISTRAL("[TOOL_CALLS]", List.of("[TOOL_CALLS]", "[CALL_ID]", "[ARGS]")),
+    /** Mistral Small 3.2, Magistral: {@code [TOOL_CALLS]name[CALL_ID]id[ARGS]{...}} or {@code [TOOL_CALLS]name[ARGS]{...}};
+     * parsing also accepts the {@link #MISTRAL} form. */
+    MISTRAL_ARGS("[TOOL_CALLS]", List.of("[TOOL_CALLS]", "[CALL_ID]", "[ARGS]"));
 
     private final String opener;
     private final List<String> markers;
@@ -38,7 +41,7 @@ public enum ToolCallFormat {
     /** The format a chat template teaches, or empty when it shows no tool-call format this engine can parse. */
     public static Optional<ToolCallFormat> detect(String templateSource) {
         if (templateSource.contains("[TOOL_CALLS]")) {
-            return Optional.of(MISTRAL);
+            return Optional.of(templateSource.contains("[ARGS]") ? MISTRAL_ARGS : MISTRAL);
         }
         if (templateSource.contains("<tool_call>")) {
             return Optional.of(HERMES);

@@ -125,7 +125,7 @@ public final class ToolCallStream {
         }
         return switch (format) {
             case HERMES -> parseHermes(held);
-            case MISTRAL -> parseMistral(held);
+            case MISTRAL, MISTRAL_ARGS -> parseMistral(held);
             case LLAMA3_JSON -> parseLlama(held);
         };
     }

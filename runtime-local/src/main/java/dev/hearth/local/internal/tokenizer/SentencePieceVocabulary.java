@@ -4,7 +4,6 @@ import dev.hearth.api.ModelFormatException;
 import dev.hearth.local.internal.gguf.GgufMetadata;
 import dev.hearth.local.internal.gguf.MetadataEntry;
 
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -115,20 +114,10 @@ record SentencePieceVocabulary(String[] pieces, float[] scores, TokenType[] type
         String[] pieces = metadata.getStringArray(TOKENS_KEY);
         int size = pieces.length;
         float[] scores = metadata.optionalFloatArray(SCORES_KEY).orElseGet(() -> new float[size]);
-        TokenType[] types = metadata.optionalIntArray(TOKEN_TYPE_KEY)
-                .map(codes -> Arrays.stream(codes).mapToObj(TokenType::fromCode).toArray(TokenType[]::new))
-                .orElseGet(() -> {
-                    TokenType[] normal = new TokenType[size];
-                    Arrays.fill(normal, TokenType.NORMAL);
-                    return normal;
-                });
+        TokenType[] types = TokenTables.tokenTypes(metadata, size);
         if (scores.length != size) {
             throw new ModelFormatException(SCORES_KEY, offsetOf(metadata, SCORES_KEY),
                     "has " + scores.length + " entries but " + TOKENS_KEY + " has " + size);
-        }
-        if (types.length != size) {
-            throw new ModelFormatException(TOKEN_TYPE_KEY, offsetOf(metadata, TOKEN_TYPE_KEY),
-                    "has " + types.length + " entries but " + TOKENS_KEY + " has " + size);
         }
 
         int bosId = requiredId(metadata, BOS_KEY, 1, size);

@@ -14,7 +14,20 @@ final class TokenTables {
     /** {@code tokenizer.ggml.token_type}, or every token NORMAL when the key is absent; checked against the size. */
     static TokenType[] tokenTypes(GgufMetadata metadata, int size) {
         TokenType[] types = metadata.optionalIntArray(SentencePieceVocabulary.TOKEN_TYPE_KEY)
-                .map(codes -> Arrays.stream(codes).mapToObj(TokenType::fromCode).toArray(TokenType[]::new))
+                .map(codes -> {
+                    TokenType[] parsed = new TokenType[codes.length];
+                    for (int id = 0; id < codes.length; id++) {
+                        parsed[id] = TokenType.fromCode(codes[id]);
+                        if (parsed[id] == null) {
+                            // a corrupted file: llama.cpp reads such a code as "undefined" and goes on
+                            throw new ModelFormatException(SentencePieceVocabulary.TOKEN_TYPE_KEY + "[" + id + "]",
+                                    SentencePieceVocabulary.offsetOf(metadata, SentencePieceVocabulary.TOKEN_TYPE_KEY),
+                                    "token type " + codes[id] + " is not one of 0-6 (undefined, normal, unknown, "
+                                            + "control, user-defined, unused, byte)");
+                        }
+                    }
+                    return parsed;
+                })
                 .orElseGet(() -> {
                     TokenType[] normal = new TokenType[size];
                     Arrays.fill(normal, TokenType.NORMAL);

@@ -15,8 +15,8 @@ enum TokenType {
 
     private static final TokenType[] BY_CODE = values();
 
-    /** Codes outside the known range count as UNDEFINED, as in llama.cpp, rather than failing the load. */
+    /** The type of a code, or null for a code outside the known range (the caller names the field). */
     static TokenType fromCode(int code) {
-        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : UNDEFINED;
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }

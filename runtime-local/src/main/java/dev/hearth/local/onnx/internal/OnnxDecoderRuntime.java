@@ -23,11 +23,14 @@ import dev.hearth.api.spi.RuntimeInfo;
 import dev.hearth.local.internal.engine.PlainTranscript;
 import dev.hearth.local.internal.engine.DecodeLoop;
 import dev.hearth.local.internal.engine.StopSequenceFilter;
+import dev.hearth.local.internal.grammar.TokenVocabulary;
+import dev.hearth.local.internal.sampling.TokenConstraint;
 import dev.hearth.local.onnx.OnnxModelSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +64,10 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
     private final OrtSession session;
     private final DecoderSignature signature;
     private final Optional<HfTokenizer> tokenizer;
+    /** The tokenizer.json the tokenizer was read from, for the token bytes constrained decoding needs. */
+    private final Optional<Path> tokenizerJson;
+    /** Built on the first constrained request: an unconstrained runtime never pays for the trie. */
+    private volatile Optional<TokenVocabulary> vocabulary;
     private final Set<Integer> endTokens;
     private final int contextLength;
     private final int prefillChunk;
@@ -70,12 +77,13 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
     private volatile boolean closed;
 
     private OnnxDecoderRuntime(OrtSession.SessionOptions options, OrtSession session, DecoderSignature signature,
-                               Optional<HfTokenizer> tokenizer, Set<Integer> endTokens, int contextLength, int prefillChunk,
-                               String modelName) {
+                               Optional<HfTokenizer> tokenizer, Optional<Path> tokenizerJson, Set<Integer> endTokens,
+                               int contextLength, int prefillChunk, String modelName) {
         this.options = options;
         this.session = session;
         this.signature = signature;
         this.tokenizer = tokenizer;
+        this.tokenizerJson = tokenizerJson;
         this.endTokens = endTokens;
         this.contextLength = contextLength;
         this.prefillChunk = prefillChunk;
@@ -119,7 +127,9 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
             LOG.info("Opened ONNX decoder {}: {} layers, {} KV cache ({}), vocabulary {}, context {}, {} threads", modelName,
                     signature.layerCount(), signature.slots().getFirst().type(), signature.convention(),
                     signature.vocabularySize(), context, spec.threads());
-            return new OnnxDecoderRuntime(options, session, signature, tokenizer, config.endTokens(), context, prefillChunk, modelName);
+            return new OnnxDecoderRuntime(options, session, signature, tokenizer,
+                    tokenizer.isPresent() ? Optional.of(tokenizerJson) : Optional.empty(), config.endTokens(), context,
+                    prefillChunk, modelName);
         } catch (OrtException e) {
             closeAll(session, options, tokenizer);
             throw new ModelLoadException("ONNX Runtime cannot load " + modelFile + ": " + e.getMessage(), e);
@@ -246,18 +256,8 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
         if (cancellation.isCancelled()) {
             return response("", FinishReason.CANCELLED, promptIds.length, 0, started, started, started, 0, 0, 0);
         }
-        int[] history = Arrays.copyOf(promptIds, contextLength + 1);
+        int[] history = DecodeLoop.history(promptIds, options, contextLength);
         int historyLength = promptIds.length;
-
-        long prefillStart = System.nanoTime();
-        float[] logits = null;
-        for (int from = 0; from < promptIds.length; from += prefillChunk) {
-            if (from > 0 && cancellation.isCancelled()) {
-                return response("", FinishReason.CANCELLED, promptIds.length, 0, started, prefillStart, System.nanoTime(), 0, 0, 0);
-            }
-            logits = state.step(Arrays.copyOfRange(promptIds, from, Math.min(promptIds.length, from + prefillChunk)));
-        }
-        long prefillEnd = System.nanoTime();
 
         Optional<IncrementalDecoder> detokenizer = tokenizer.map(t -> new IncrementalDecoder(t,
                 toLongs(Arrays.copyOfRange(promptIds, Math.max(0, promptIds.length - DECODE_CONTEXT_TOKENS), promptIds.length))));
@@ -277,15 +277,58 @@ public final class OnnxDecoderRuntime implements InferenceRuntime {
             public String finish() {
                 return stops.stopped() ? "" : stops.accept(detokenizer.map(IncrementalDecoder::flush).orElse("")) + stops.flush();
             }
+
+            @Override
+            public Optional<TokenVocabulary> vocabulary() {
+                return tokenVocabulary();
+            }
+
+            @Override
+            public String tokenText(int token) {
+                byte[] bytes = tokenVocabulary().map(v -> v.bytes(token)).orElse(null);
+                return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+            }
         };
+        // built before the prompt runs, so an unusable schema or grammar costs no compute
+        TokenConstraint constraint = DecodeLoop.constraint(options.responseFormat(), answer);
+
+        long prefillStart = System.nanoTime();
+        float[] logits = null;
+        for (int from = 0; from < promptIds.length; from += prefillChunk) {
+            if (from > 0 && cancellation.isCancelled()) {
+                return response("", FinishReason.CANCELLED, promptIds.length, 0, started, prefillStart, System.nanoTime(), 0, 0, 0);
+            }
+            logits = state.step(Arrays.copyOfRange(promptIds, from, Math.min(promptIds.length, from + prefillChunk)));
+        }
+        long prefillEnd = System.nanoTime();
+
         // the session's cache holds exactly the prompt now; each step feeds one token, so positions follow the prompt
-        DecodeLoop.Outcome outcome = DecodeLoop.run(options, logits, history, historyLength, promptIds.length,
+        DecodeLoop.Outcome outcome = DecodeLoop.run(options, constraint, logits, history, historyLength, promptIds.length,
                 contextLength, endTokens::contains, answer, tokens, cancellation,
                 (token, position) -> state.step(new int[] {token}));
         ChatResponse response = response(outcome.text(), outcome.finish(), promptIds.length, outcome.generated(), started,
                 prefillStart, prefillEnd, outcome.firstTokenAt(), outcome.decodeNanos(), outcome.decodeSteps());
         return new ChatResponse(response.text(), response.toolCalls(), response.finishReason(), response.usage(),
                 response.timings(), response.route(), response.toolCallErrors(), outcome.logprobs());
+    }
+
+    /**
+     * The vocabulary as constrained decoding sees it, read from tokenizer.json on first use; empty when the model has
+     * no tokenizer or its vocabulary is spelled in a way {@link TokenizerJsonBytes} does not read.
+     */
+    private Optional<TokenVocabulary> tokenVocabulary() {
+        Optional<TokenVocabulary> known = vocabulary;
+        if (known == null) {
+            synchronized (this) {
+                known = vocabulary;
+                if (known == null) {
+                    known = tokenizerJson.flatMap(file -> TokenizerJsonBytes.read(file, signature.vocabularySize()))
+                            .map(bytes -> new TokenVocabulary(bytes, endTokens::contains));
+                    vocabulary = known;
+                }
+            }
+        }
+        return known;
     }
 
     private static long[] toLongs(int[] ids) {

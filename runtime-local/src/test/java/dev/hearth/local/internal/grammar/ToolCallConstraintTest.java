@@ -80,6 +80,51 @@ class ToolCallConstraintTest {
     }
 
     @Test
+    void mistralNemoCallsAreAnArrayOfValidCalls() throws Exception {
+        Tokenizer tokenizer = TokenMaskerTest.tokenizer(TokenMaskerTest.LLAMA3);
+        TokenVocabulary vocabulary = TokenVocabulary.of(tokenizer);
+        Grammar grammar = JsonSchemaGrammar.toolCall(TOOLS.subList(0, 2), new JsonSchemaGrammar.CallSyntax.JsonArray(), "", "");
+        Schema weather = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(WEATHER);
+        for (long seed = 1; seed <= 4; seed++) {
+            ToolCallConstraint constraint = new ToolCallConstraint(grammar, vocabulary, "[TOOL_CALLS]");
+            String calls = sampleCall(tokenizer, vocabulary, constraint, "Sure.[TOOL_CALLS]", seed);
+            JsonNode parsed = JSON.readTree(calls);
+            assertThat(parsed.isArray()).as(calls).isTrue();
+            assertThat(parsed.size()).isPositive();
+            for (JsonNode call : parsed) {
+                assertThat(call.path("name").asText()).isIn("get_weather", "move");
+                assertThat(call.size()).as("name and arguments only").isEqualTo(2);
+                if (call.path("name").asText().equals("get_weather")) {
+                    assertThat(weather.validate(call.path("arguments"))).as(calls).isEmpty();
+                }
+            }
+            assertThat(constraint.inCall()).isFalse();
+        }
+    }
+
+    @Test
+    void mistralSmallCallsAreABareNameThenValidArguments() throws Exception {
+        Tokenizer tokenizer = TokenMaskerTest.tokenizer(TokenMaskerTest.LLAMA3);
+        TokenVocabulary vocabulary = TokenVocabulary.of(tokenizer);
+        Grammar grammar = JsonSchemaGrammar.toolCall(TOOLS.subList(0, 2), new JsonSchemaGrammar.CallSyntax.BareName("[ARGS]"),
+                "", "");
+        Schema move = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(MOVE);
+        for (long seed = 1; seed <= 4; seed++) {
+            ToolCallConstraint constraint = new ToolCallConstraint(grammar, vocabulary, "[TOOL_CALLS]");
+            String call = sampleCall(tokenizer, vocabulary, constraint, "[TOOL_CALLS]", seed);
+            assertThat(call).as(call).matches("(?s)(get_weather|move)\\[ARGS\\].*");
+            String name = call.substring(0, call.indexOf("[ARGS]"));
+            JsonNode arguments = JSON.readTree(call.substring(call.indexOf("[ARGS]") + "[ARGS]".length()));
+            if (name.equals("move")) {
+                assertThat(move.validate(arguments)).as(call).isEmpty();
+            } else {
+                assertThat(arguments.path("unit").asText()).isIn("C", "F");
+            }
+            assertThat(constraint.inCall()).isFalse();
+        }
+    }
+
+    @Test
     void freeTextIsNeverMasked() {
         Tokenizer tokenizer = TokenMaskerTest.tokenizer(TokenMaskerTest.LLAMA3);
         TokenVocabulary vocabulary = TokenVocabulary.of(tokenizer);

@@ -151,6 +151,7 @@ class ToolCallStreamTest {
     void formatIsRecognisedFromTheTemplate() {
         assertThat(ToolCallFormat.detect("... <tool_call>\\n{\"name\" ...")).contains(ToolCallFormat.HERMES);
         assertThat(ToolCallFormat.detect("{{ '[TOOL_CALLS]' }}")).contains(ToolCallFormat.MISTRAL);
+        assertThat(ToolCallFormat.detect("{{ '[TOOL_CALLS]' + name + '[ARGS]' }}")).contains(ToolCallFormat.MISTRAL_ARGS);
         assertThat(ToolCallFormat.detect("{{- '<|python_tag|>' }}")).contains(ToolCallFormat.LLAMA3_JSON);
         assertThat(ToolCallFormat.detect("{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}")).isEmpty();
     }
