@@ -141,6 +141,8 @@ public final class AgentDemo {
                         resumed.cachedTokens(), resumed.promptTokens() - resumed.cachedTokens()),
                 "Sub-agents start from the parent's whole conversation plus their own task; their cached tokens are"
                         + " the shared prefix, computed once.",
+                "Step `main 1` has nothing to reuse in either run: a difference there is the engine still warming up"
+                        + " (the cache-on run goes first), not the cache.",
                 "Chart: [ttft.png](ttft.png). Sandbox: `" + sandboxFolder + "`.");
         String setup = "Runtime: " + runtime + ". Task: \"" + TASK + "\". Tools: "
                 + tools.stream().map(t -> "`" + t.name() + "`").collect(Collectors.joining(", "))
