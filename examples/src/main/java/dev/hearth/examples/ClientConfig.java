@@ -48,10 +48,20 @@ final class ClientConfig {
      */
     static InferenceClient.Builder forCommandLine(Path config, Path model, Integer threads, Integer context,
                                                   int prefixCacheMib) {
+        return forCommandLine(config, model, threads, context, prefixCacheMib, null);
+    }
+
+    /**
+     * {@link #forCommandLine(Path, Path, Integer, Integer, int)} with the GGUF model's prompts rendered by
+     * {@code chatTemplate} (null: the model's own): a template shipped with Hearth by name ({@code chatml}) or a
+     * Jinja file.
+     */
+    static InferenceClient.Builder forCommandLine(Path config, Path model, Integer threads, Integer context,
+                                                  int prefixCacheMib, String chatTemplate) {
         if (config != null) {
-            if (model != null || threads != null || context != null) {
-                throw new ConfigurationException("--config describes the runtimes itself: drop --model, --threads and --context,"
-                        + " or set them in " + config);
+            if (model != null || threads != null || context != null || chatTemplate != null) {
+                throw new ConfigurationException("--config describes the runtimes itself: drop --model, --threads, --context"
+                        + " and --chat-template, or set them in " + config);
             }
             return builder(config);
         }
@@ -61,6 +71,14 @@ final class ClientConfig {
         }
         if (context != null) {
             gguf.contextLength(context);
+        }
+        if (chatTemplate != null) {
+            Path file = Path.of(chatTemplate);
+            if (Files.isRegularFile(file)) {
+                gguf.chatTemplate(file);
+            } else {
+                gguf.chatTemplate(chatTemplate);
+            }
         }
         if (prefixCacheMib > 0) {
             gguf.prefixCache(PrefixCache.inMemory((long) prefixCacheMib << 20));

@@ -4,6 +4,7 @@ import dev.hearth.api.ChatResponse;
 import dev.hearth.api.GenerationOptions;
 import dev.hearth.api.HearthException;
 import dev.hearth.api.InferenceClient;
+import dev.hearth.examples.agent.AgentDemo;
 import dev.hearth.examples.chat.ChatCommand;
 import dev.hearth.examples.models.ModelsCommand;
 import dev.hearth.examples.models.PullCommand;
@@ -74,22 +75,48 @@ public final class HearthCommand implements Runnable {
     }
 
     @Command(name = "agent", mixinStandardHelpOptions = true,
-            description = "Runs the example agent harness: a short multi-turn session with per-turn timings.")
+            description = {"Runs the example agent: tools over a sandbox folder, sub-agents sharing its prefix, a saved and"
+                    + " resumed session; the task runs with the prefix cache on and off.",
+                    "Prints each step's prompt/cached/completion tokens, time to first token, tok/s and route, and writes"
+                    + " report.md and ttft.png to --out."})
     static final class Agent implements Callable<Integer> {
         @Mixin
-        ModelOptions modelOptions;
+        RuntimeOptions runtime;
 
-        @Option(names = "--turn", paramLabel = "TEXT", description = "a user turn (repeat for several; default: a three-turn story)")
-        List<String> turns = List.of(
-                "Once upon a time, there was a little dog named Max.",
-                "One day, Max went to the park with his friend Lily.",
-                "At the end of the day,");
+        @Option(names = "--max-tokens", description = "most tokens per step (default: ${DEFAULT-VALUE}: room for a tool call of a tiny model)",
+                defaultValue = "128")
+        int maxTokens;
+
+        @Option(names = "--temperature", description = "0 is greedy (default: ${DEFAULT-VALUE})", defaultValue = "0.7")
+        double temperature;
+
+        @Option(names = "--seed", description = "sampling seed (default: ${DEFAULT-VALUE})", defaultValue = "7")
+        long seed;
+
+        @Option(names = "--max-steps", description = "most model calls per run (default: ${DEFAULT-VALUE})", defaultValue = "4")
+        int maxSteps;
+
+        @Option(names = "--sub-agents", description = "sub-agents forked from the task, 0-3 (default: ${DEFAULT-VALUE})", defaultValue = "3")
+        int subAgents;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "where the sandbox, session, report.md and ttft.png go (default: ${DEFAULT-VALUE})",
+                defaultValue = "target/hearth-agent")
+        java.nio.file.Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            try (InferenceClient client = modelOptions.openClient()) {
-                new AgentHarness(client, modelOptions.generationOptions(), System.out).run(turns);
+            GenerationOptions options = GenerationOptions.builder().maxTokens(maxTokens).temperature(temperature).seed(seed).build();
+            AgentDemo.Settings settings;
+            try {
+                settings = new AgentDemo.Settings(maxSteps, subAgents, options);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-steps/--sub-agents: " + e.getMessage());
             }
+            new AgentDemo(() -> runtime.openClientForTools(2048), settings, out, System.out,
+                    java.time.Clock.systemDefaultZone()).run();
             return 0;
         }
     }

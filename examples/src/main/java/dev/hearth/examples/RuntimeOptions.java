@@ -24,7 +24,23 @@ public final class RuntimeOptions {
             description = "a properties file with runtimes (runtime.N.*) and routing rules (routing.*), shared by run, agent and serve")
     Path config;
 
+    @Option(names = "--chat-template", paramLabel = "NAME|FILE",
+            description = "render the GGUF model's prompts with this template instead of its own: one shipped with Hearth (chatml) or a Jinja file")
+    String chatTemplate;
+
     public InferenceClient openClient() {
-        return ClientConfig.forCommandLine(config, model, threads, context, prefixCacheMib).build();
+        return ClientConfig.forCommandLine(config, model, threads, context, prefixCacheMib, chatTemplate).build();
+    }
+
+    /**
+     * The client of a command that offers tools. The default model, stories260K, has no chat template and a 512-token
+     * context, too short for tool definitions: unless told otherwise it gets Hearth's ChatML template and
+     * {@code defaultContext} tokens. A model given with --model or --config keeps its own settings.
+     */
+    InferenceClient openClientForTools(int defaultContext) {
+        boolean defaultModel = config == null && model == null;
+        return ClientConfig.forCommandLine(config, model, threads,
+                defaultModel && context == null ? Integer.valueOf(defaultContext) : context, prefixCacheMib,
+                defaultModel && chatTemplate == null ? "chatml" : chatTemplate).build();
     }
 }

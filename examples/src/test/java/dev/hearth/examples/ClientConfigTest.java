@@ -1,6 +1,9 @@
 package dev.hearth.examples;
 
+import dev.hearth.api.ChatResponse;
 import dev.hearth.api.ConfigurationException;
+import dev.hearth.api.Tool;
+import dev.hearth.api.ToolChoice;
 import dev.hearth.api.InferenceClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +41,26 @@ class ClientConfigTest {
             assertThat(client.runtimes().get(0).contextLength()).isEqualTo(128); // id 2 before id 10
             assertThat(client.chat().user("Once").temperature(0).maxTokens(3).call().usage().completionTokens()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void aGgufRuntimeTakesAChatTemplateByNameSoAModelWithoutOneCanCallTools() throws IOException {
+        Path config = Files.writeString(temp.resolve("chatml.properties"), """
+                runtime.1.provider = gguf
+                runtime.1.model = %s
+                runtime.1.threads = 1
+                runtime.1.contextLength = 1024
+                runtime.1.chatTemplate = chatml
+                """.formatted(stories260K().replace("\\", "\\\\")));
+        Tool add = Tool.strict("add", "Adds.", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}},"
+                + "\"required\":[\"a\"],\"additionalProperties\":false}");
+        try (InferenceClient client = ClientConfig.builder(config).build()) {
+            ChatResponse answer = client.chat().user("Add").tools(add).toolChoice(ToolChoice.required())
+                    .maxTokens(64).seed(3).call();
+            assertThat(answer.toolCalls()).singleElement().satisfies(call -> assertThat(call.name()).isEqualTo("add"));
+        }
+        assertThatThrownBy(() -> ClientConfig.forCommandLine(config, null, null, null, 0, "chatml"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("--chat-template");
     }
 
     @Test

@@ -16,11 +16,12 @@ import java.util.Set;
  * Opens local GGUF models for {@code InferenceClient}; found through {@link java.util.ServiceLoader} under the name
  * {@value GgufModelSpec#PROVIDER}. Accepts a {@link GgufModelSpec} or named settings {@code model} (path, required),
  * {@code threads}, {@code contextLength}, and for a prefix cache {@code prefixCacheBytes} (turns it on),
- * {@code prefixCacheDirectory} (its disk tier) and {@code prefixCacheBlockSize}.
+ * {@code prefixCacheDirectory} (its disk tier) and {@code prefixCacheBlockSize}, and {@code chatTemplate} (a template
+ * shipped with Hearth by name, such as {@code chatml}, or the path of a Jinja file).
  */
 public final class GgufRuntimeProvider implements RuntimeProvider {
     private static final Set<String> SETTINGS = Set.of("model", "threads", "contextLength", "prefixCacheBytes",
-            "prefixCacheDirectory", "prefixCacheBlockSize");
+            "prefixCacheDirectory", "prefixCacheBlockSize", "chatTemplate");
 
     @Override
     public String name() {
@@ -55,6 +56,15 @@ public final class GgufRuntimeProvider implements RuntimeProvider {
         }
         if (settings.containsKey("contextLength")) {
             spec.contextLength(parse(settings, "contextLength"));
+        }
+        if (settings.containsKey("chatTemplate")) {
+            String template = settings.get("chatTemplate").trim();
+            Path file = Path.of(template);
+            if (java.nio.file.Files.isRegularFile(file)) {
+                spec.chatTemplate(file);
+            } else {
+                spec.chatTemplate(template);
+            }
         }
         if (settings.containsKey("prefixCacheBytes")) {
             PrefixCache cache = PrefixCache.inMemory(parseLong(settings, "prefixCacheBytes"));
