@@ -22,8 +22,9 @@ import java.util.Map;
  * change in any release.
  *
  * <p>Definitions go under {@code $defs} and references point at {@code #/$defs/NAME} (the form the local engine's
- * constrained decoding and OpenAI's strict mode read). In strict mode an object that does not say whether it allows
- * additional properties gets {@code "additionalProperties": false}, as strict mode requires.
+ * constrained decoding and OpenAI's strict mode read). In strict mode, as OpenAI's strict mode requires, every property
+ * of an object is required (an optional value is then written as {@code anyOf} with null) and an object that does not
+ * say whether it allows additional properties gets {@code "additionalProperties": false}.
  */
 final class JsonSchemaText {
     private JsonSchemaText() {
@@ -50,7 +51,8 @@ final class JsonSchemaText {
                     fields.name("properties");
                     writeMap(properties, strict, out, where + "/properties");
                 }
-                List<String> required = object.required();
+                // strict mode (OpenAI's, which the local engine's subset follows) wants every property required
+                List<String> required = strict && properties != null ? List.copyOf(properties.keySet()) : object.required();
                 if (required != null && !required.isEmpty()) {
                     fields.name("required");
                     writeStrings(required, out);

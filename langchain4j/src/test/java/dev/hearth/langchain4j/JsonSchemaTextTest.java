@@ -55,13 +55,13 @@ class JsonSchemaTextTest {
     }
 
     @Test
-    void strictModeClosesObjectsThatDoNotSayOtherwise() {
+    void strictModeRequiresEveryPropertyAndClosesObjectsThatDoNotSayOtherwise() {
         JsonObjectSchema open = JsonObjectSchema.builder().addProperty("a", new JsonStringSchema())
                 .addProperty("b", JsonObjectSchema.builder().additionalProperties(true).build()).build();
 
         assertThat(JsonSchemaText.of(open, true)).isEqualTo("{\"type\":\"object\",\"properties\":{"
                 + "\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"object\",\"properties\":{},\"additionalProperties\":true}},"
-                + "\"additionalProperties\":false}");
+                + "\"required\":[\"a\",\"b\"],\"additionalProperties\":false}");
         assertThat(JsonSchemaText.of(open, false)).doesNotContain("additionalProperties\":false");
     }
 
