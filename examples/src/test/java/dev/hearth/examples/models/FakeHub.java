@@ -39,6 +39,11 @@ final class FakeHub implements AutoCloseable {
 
     final Map<String, byte[]> files = new LinkedHashMap<>();
     final List<Seen> requests = new CopyOnWriteArrayList<>();
+    /**
+     * Requests counted as they arrive, before any answer: {@link #requests} is written after the answer, so a client
+     * can finish before its last request is listed there.
+     */
+    final AtomicLong arrivals = new AtomicLong();
     /** When positive, the next CDN answer stops after this many body bytes and drops the connection. */
     final AtomicLong cutAfter = new AtomicLong();
     /** When positive, the next CDN answer sends this many body bytes, then nothing until {@link #release()}. */
@@ -88,6 +93,7 @@ final class FakeHub implements AutoCloseable {
         String range = exchange.getRequestHeaders().getFirst("Range");
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         long sent = 0;
+        arrivals.incrementAndGet();
         try {
             boolean hubPath = !path.startsWith("/cdn/");
             if (hubPath && requiredToken != null && !("Bearer " + requiredToken).equals(authorization)) {

@@ -232,12 +232,12 @@ class PullTest {
         assertThat(hub.requests).isEmpty();
 
         assertThat(run(environment, "--no-progress", "acme/tiny-GGUF:Q8_0").exit).isZero();
-        int afterPull = hub.requests.size();
+        long afterPull = hub.arrivals.get();
         Run cached = run(environment, "--offline", "acme/tiny-GGUF:Q8_0");
         Run byFile = run(environment, "--offline", "hf://acme/tiny-GGUF/tiny-Q8_0.gguf");
         assertThat(cached.exit).isZero();
         assertThat(cached.out.strip()).isEqualTo(hubFile("tiny-Q8_0.gguf").toString()).isEqualTo(byFile.out.strip());
-        assertThat(hub.requests).hasSize(afterPull);
+        assertThat(hub.arrivals.get()).isEqualTo(afterPull);
     }
 
     @Test
