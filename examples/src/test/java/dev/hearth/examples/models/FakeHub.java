@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,7 +85,12 @@ final class FakeHub implements AutoCloseable {
         }
     }
 
+    /** The finished requests under a path, after waiting (up to 10 s) for every request that arrived to finish. */
     List<Seen> requestsTo(String pathPrefix) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (requests.size() < arrivals.get() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
         return requests.stream().filter(seen -> seen.path().startsWith(pathPrefix)).toList();
     }
 

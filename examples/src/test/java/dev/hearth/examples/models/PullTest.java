@@ -90,7 +90,10 @@ class PullTest {
         assertThatThrownBy(() -> puller(Optional.empty()).pull(reference, DownloadProgress.NONE))
                 .isInstanceOf(TransferFailedException.class).hasMessageContaining("run pull again to resume");
         Path part = ResumableDownload.partFile(hubFile("tiny-Q4_K_M.gguf"));
-        assertThat(Files.size(part)).isEqualTo(100_000);
+        // the server sent 100,000 bytes and dropped the connection; the reset can discard the last bytes still in
+        // flight, so the part holds what actually arrived, and the resume must ask for exactly the rest of that
+        long kept = Files.size(part);
+        assertThat(kept).isPositive().isLessThanOrEqualTo(100_000);
         assertThat(hubFile("tiny-Q4_K_M.gguf")).doesNotExist();
 
         List<long[]> progress = new ArrayList<>();
@@ -112,9 +115,9 @@ class PullTest {
         assertThat(Files.readAllBytes(pulled)).isEqualTo(expected);
         List<FakeHub.Seen> transfers = hub.requestsTo("/cdn/tiny-Q4_K_M.gguf");
         assertThat(transfers).hasSize(2);
-        assertThat(transfers.get(1).range()).isEqualTo("bytes=100000-");
-        assertThat(transfers.get(1).bytesSent()).isEqualTo(expected.length - 100_000);
-        assertThat(progress).singleElement().satisfies(p -> assertThat(p).containsExactly(100_000, expected.length));
+        assertThat(transfers.get(1).range()).isEqualTo("bytes=" + kept + "-");
+        assertThat(transfers.get(1).bytesSent()).isEqualTo(expected.length - kept);
+        assertThat(progress).singleElement().satisfies(p -> assertThat(p).containsExactly(kept, expected.length));
         assertThat(part).doesNotExist();
     }
 
